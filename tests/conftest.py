@@ -1,0 +1,130 @@
+"""Fixtures: an app per test on a fresh schema (SQLite in memory, or PostgreSQL when
+TEST_DATABASE_URL points at one), a client, and helpers to sign in."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
+from sqlalchemy import create_engine, text
+
+from tracker import create_app
+from tracker.extensions import db, limiter
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+_schema_ready: set[str] = set()
+
+
+def _worker_schema() -> str:
+    return "test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def database_url(tmp_path: Any) -> str:
+    """This test's database: a fresh SQLite file, or this worker's schema on PostgreSQL."""
+    if not IS_POSTGRES:
+        return f"sqlite:///{tmp_path}/test.sqlite3"
+    schema = _worker_schema()
+    if schema not in _schema_ready:
+        engine = create_engine(DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        _schema_ready.add(schema)
+    separator = "&" if "?" in DATABASE_URL else "?"
+    return f"{DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def make_app(tmp_path: Any, **overrides: Any) -> Flask:
+    config = {
+        "CONFIG": "test",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "INVOICES_DIR": str(tmp_path / "invoices"),
+        "RECEIPTS_DIR": str(tmp_path / "receipts"),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+_created: set[str] = set()
+
+
+def _reset_schema() -> None:
+    url = str(db.engine.url)
+    if not IS_POSTGRES or url not in _created:
+        db.drop_all()
+        db.create_all()
+        _created.add(url)
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(tmp_path: Any) -> Iterator[Flask]:
+    """The app with its context pushed, so tests and factories can use `db.session`."""
+    app = make_app(tmp_path)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _reset_schema()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    The test's own session is committed first (so the request sees the test's data and no
+    lock is held), and expired afterwards (so the test sees what the request wrote).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        db.session.commit()
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = "a-long-password-1") -> Any:
+    """Sign in through the real pages, entering the TOTP code when one is asked for."""
+    response = client.post("/sign-in", data={"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"].startswith("/sign-in/code"):
+        from tracker.auth.services import find_user_by_email
+
+        user = find_user_by_email(email)
+        assert user is not None and user.totp_secret
+        response = client.post("/sign-in/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
+    return response

@@ -1,0 +1,89 @@
+"""Tracker: fair, fast payment for coproduction work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, CONFIGS
+
+
+def create_app(config: str | dict[str, Any] = "production") -> Flask:
+    """Build the application: configuration, extensions, blueprints. Wiring only."""
+    app = Flask(__name__, instance_relative_config=True, static_folder="static")
+    if isinstance(config, str):
+        app.config.from_object(CONFIGS[config])
+    else:
+        app.config.from_object(CONFIGS[str(config.get("CONFIG", "test"))])
+        app.config.update(config)
+    _configure_paths(app)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from tracker import cli, errors, security
+    from tracker.database import init_database
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.web import register_template_helpers
+
+    init_database(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_template_helpers(app)
+    _register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_paths(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "tracker.sqlite3"
+        )
+    if not app.config.get("RECEIPTS_DIR"):
+        app.config["RECEIPTS_DIR"] = os.path.join(app.instance_path, "receipts")
+
+
+def _instance_secret(app: Flask) -> str:
+    """A random key kept in the instance folder, so a single-host install needs no setup."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.admin.views import bp as admin_bp
+    from tracker.api import bp as api_bp
+    from tracker.audit.views import bp as audit_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, audit_bp, api_bp):
+        app.register_blueprint(blueprint)

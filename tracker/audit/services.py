@@ -1,0 +1,88 @@
+"""The audit service: every state change calls `record`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
+from tracker.extensions import db
+
+# Never written to the audit trail, whatever a caller passes.
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "password_hash",
+        "session_token",
+        "totp_secret",
+        "token",
+        "token_hash",
+        "bank_details",
+        "bank_details_encrypted",
+    }
+)
+
+
+# Personal details: the trail says that they changed, never what they were.
+PERSONAL_FIELDS = frozenset({"contact", "preferred_name", "detail"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> AuditEvent:
+    """Append one event; `changes` maps a field to (before, after)."""
+    safe = {
+        field: (
+            ["(personal detail)", "(personal detail)"]
+            if field in PERSONAL_FIELDS
+            else [_plain(before), _plain(after)]
+        )
+        for field, (before, after) in (changes or {}).items()
+        if field not in SECRET_FIELDS
+    }
+    event_row = AuditEvent(
+        actor_id=actor.id if actor else None,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        changes=json.dumps(safe, sort_keys=True),
+    )
+    db.session.add(event_row)
+    db.session.flush()
+    return event_row
+
+
+def diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Apply `values` to `obj` and return what changed, for `record`."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for field, new in values.items():
+        old = getattr(obj, field)
+        if old != new:
+            changes[field] = (old, new)
+            setattr(obj, field, new)
+    return changes
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _append_only(_mapper: Any, _connection: Any, _target: AuditEvent) -> None:
+    raise RuntimeError("audit events are append-only")

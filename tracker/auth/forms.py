@@ -1,0 +1,65 @@
+"""Sign-in, second factor, password and token forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your password"), Length(max=200)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        description="Enter the 6 numbers shown in the app, for example 123456.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the 6-digit code"), Length(max=10)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your current password")],
+    )
+    password = PasswordField(
+        "New password",
+        description="At least 10 characters. A few unrelated words make a strong password.",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter a new password"), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        widget=GovPasswordInput(),
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("password", "The two new passwords are not the same"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class NewTokenForm(FlaskForm):
+    name = StringField(
+        "What is this token for?",
+        description="For example, 'finance system'. It helps you recognise it later.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter a name for the token"), Length(max=120)],
+    )
+    submit = SubmitField("Create token", widget=GovSubmitInput())

@@ -1,0 +1,268 @@
+"""Accounts: passwords, sign-in checks, second factor, roles and API tokens."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select
+
+from tracker.audit.services import record
+from tracker.auth.models import ROLES, ApiToken, User, UserRole, new_session_token
+from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.extensions import db, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+_DUMMY_HASH: str | None = None
+
+
+def _hasher() -> PasswordHasher:
+    if current_app.config.get("PASSWORD_HASH_FAST"):
+        # Tests only: still argon2id, with the smallest cost.
+        return PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Verify a password in constant-ish time, rehashing when the parameters have changed."""
+    global _DUMMY_HASH
+    hasher = _hasher()
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hasher.hash("not-a-real-password")
+        with contextlib.suppress(VerificationError):
+            hasher.verify(_DUMMY_HASH, password)
+        return False
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(*, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = find_user_by_email(email)
+    if not check_password(user, password) or user is None or not user.active:
+        return None
+    return user
+
+
+def needs_second_factor(user: User) -> bool:
+    return bool(user.totp_secret)
+
+
+def must_enrol_second_factor(user: User) -> bool:
+    """Finance and admin must use a second factor; everyone else may."""
+    return not user.totp_secret and user.has_role("finance", "admin")
+
+
+def verify_totp(secret: str, code: str) -> bool:
+    code = "".join(ch for ch in code if ch.isdigit())
+    return len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def enable_totp(*, user: User, secret: str, code: str) -> None:
+    if not verify_totp(secret, code):
+        raise TrackerError(
+            "That code did not match. Check the time on your phone and try the newest code.",
+            fields={"code": "Enter the 6-digit code from your authenticator app"},
+        )
+    user.totp_secret = secret
+    record(actor=user, action="user.totp_enabled", entity_type="user", entity_id=user.id)
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
+    record(actor=user, action="user.signed_in", entity_type="user", entity_id=user.id)
+
+
+def sign_out(*, user: User) -> None:
+    """Rotate the session token so that every copy of the old cookie stops working."""
+    user.session_token = new_session_token()
+    record(actor=user, action="user.signed_out", entity_type="user", entity_id=user.id)
+
+
+def _check_roles(roles: Iterable[str]) -> set[str]:
+    chosen = set(roles)
+    unknown = chosen - set(ROLES)
+    if unknown:
+        raise TrackerError("Choose roles from the list.", fields={"roles": "Unknown role"})
+    return chosen
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise TrackerError(
+            f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            fields={"password": f"Enter at least {MIN_PASSWORD_LENGTH} characters"},
+        )
+
+
+def create_user(
+    *,
+    actor: User | None,
+    email: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[str],
+    totp_secret: str | None = None,
+) -> User:
+    """Create an account; the email must not be in use already, whatever its case."""
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise TrackerError(
+            "Enter an email address, like name@example.org.",
+            fields={"email": "Enter an email address"},
+        )
+    if find_user_by_email(email):
+        raise Conflict(
+            "An account with that email address already exists.",
+            fields={"email": "This email address is already in use"},
+        )
+    if not display_name.strip():
+        raise TrackerError("Enter a name.", fields={"name": "Enter a name"})
+    _check_password_strength(password)
+    chosen = _check_roles(roles)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        totp_secret=totp_secret,
+        role_rows=[UserRole(role=role) for role in sorted(chosen)],
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="user.created",
+        entity_type="user",
+        entity_id=user.id,
+        changes={"email": (None, email), "roles": (None, sorted(chosen))},
+    )
+    return user
+
+
+def update_user(
+    *,
+    actor: User,
+    user: User,
+    display_name: str,
+    roles: Iterable[str],
+    active: bool,
+) -> User:
+    """Change a user's name, roles or active flag; deactivation also ends their sessions."""
+    chosen = _check_roles(roles)
+    if user.id == actor.id and ("admin" not in chosen or not active):
+        raise TrackerError("You cannot remove your own admin role or deactivate yourself.")
+    changes: dict[str, tuple[object, object]] = {}
+    if user.display_name != display_name.strip():
+        changes["display_name"] = (user.display_name, display_name.strip())
+        user.display_name = display_name.strip()
+    if user.roles != chosen:
+        changes["roles"] = (sorted(user.roles), sorted(chosen))
+        user.role_rows = [r for r in user.role_rows if r.role in chosen] + [
+            UserRole(role=role) for role in sorted(chosen - user.roles)
+        ]
+    if user.active != active:
+        changes["active"] = (user.active, active)
+        user.active = active
+        user.session_token = new_session_token()
+    db.session.flush()
+    if changes:
+        record(
+            actor=actor,
+            action="user.updated",
+            entity_type="user",
+            entity_id=user.id,
+            changes=changes,
+        )
+    return user
+
+
+def change_password(*, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions are signed out."""
+    if not check_password(user, current):
+        raise TrackerError(
+            "Your current password was not right.",
+            fields={"current_password": "Enter your current password"},
+        )
+    _check_password_strength(new)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    record(actor=user, action="user.password_changed", entity_type="user", entity_id=user.id)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    name = name.strip() or "API token"
+    raw = "trk_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:120], token_hash=_token_hash(raw))
+    db.session.add(token)
+    db.session.flush()
+    record(
+        actor=user,
+        action="api_token.created",
+        entity_type="api_token",
+        entity_id=token.id,
+        changes={"name": (None, token.name)},
+    )
+    return token, raw
+
+
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("That token was not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record(actor=user, action="api_token.revoked", entity_type="api_token", entity_id=token.id)
+
+
+def user_for_api_token(raw: str) -> User | None:
+    """The active user behind a live token, or None."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at)
+        )
+    )
+
+
+def load_user_by_session_token(token: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.session_token == token))
+    return user if user is not None and user.active else None

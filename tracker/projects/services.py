@@ -1,0 +1,462 @@
+"""Projects, funds, memberships and activity types, and who may see which project."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, delete, or_, select
+
+from tracker.audit.services import diff, record
+from tracker.auth.models import User
+from tracker.contributors.models import Contributor
+from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.extensions import db
+from tracker.projects.models import (
+    PROJECT_STATUSES,
+    ActivityType,
+    Fund,
+    FundMember,
+    Project,
+    ProjectCoordinator,
+    ProjectFund,
+    ProjectMember,
+)
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def visible_project_ids_query(user: User) -> Select[int]:
+    """The ids of the projects this user may see, as a subquery-ready select."""
+    if user.has_role("admin", "finance"):
+        return select(Project.id)
+    conditions = []
+    if user.has_role("coordinator"):
+        conditions.append(
+            Project.id.in_(
+                select(ProjectCoordinator.project_id).where(ProjectCoordinator.user_id == user.id)
+            )
+        )
+    if user.has_role("contributor"):
+        conditions.append(
+            Project.id.in_(
+                select(ProjectMember.project_id)
+                .join(Contributor, Contributor.id == ProjectMember.contributor_id)
+                .where(Contributor.user_id == user.id)
+            )
+        )
+    if user.has_role("funder"):
+        conditions.append(
+            Project.id.in_(
+                select(ProjectFund.project_id)
+                .join(FundMember, FundMember.fund_id == ProjectFund.fund_id)
+                .where(FundMember.user_id == user.id)
+            )
+        )
+    if not conditions:
+        return select(Project.id).where(Project.id.is_(None))
+    return select(Project.id).where(or_(*conditions))
+
+
+def visible_projects(user: User) -> list[Project]:
+    return list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.id.in_(visible_project_ids_query(user)))
+            .order_by(Project.name)
+        )
+    )
+
+
+def get_visible_project(user: User, project_id: int) -> Project:
+    project = db.session.scalar(
+        select(Project).where(
+            Project.id == project_id, Project.id.in_(visible_project_ids_query(user))
+        )
+    )
+    if project is None:
+        raise NotFound("That project was not found.")
+    return project
+
+
+def coordinated_project_ids(user: User) -> set[int]:
+    if not user.has_role("coordinator"):
+        return set()
+    return set(
+        db.session.scalars(
+            select(ProjectCoordinator.project_id).where(ProjectCoordinator.user_id == user.id)
+        )
+    )
+
+
+def coordinates(user: User, project_id: int) -> bool:
+    return project_id in coordinated_project_ids(user)
+
+
+def project_coordinators(project_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ProjectCoordinator, ProjectCoordinator.user_id == User.id)
+            .where(ProjectCoordinator.project_id == project_id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def project_members(project_id: int) -> list[Contributor]:
+    return list(
+        db.session.scalars(
+            select(Contributor)
+            .join(ProjectMember, ProjectMember.contributor_id == Contributor.id)
+            .where(ProjectMember.project_id == project_id)
+            .order_by(Contributor.preferred_name)
+        )
+    )
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def _check_project_fields(
+    *, name: str, code: str, start_date: date | None, end_date: date | None, status: str
+) -> None:
+    fields = {}
+    if not name.strip():
+        fields["name"] = "Enter the project's name"
+    if not code.strip():
+        fields["code"] = "Enter a short code, like PEER-01"
+    if start_date is None:
+        fields["start_date"] = "Enter the date the project starts"
+    if start_date and end_date and end_date < start_date:
+        fields["end_date"] = "The end date must be on or after the start date"
+    if status not in PROJECT_STATUSES:
+        fields["status"] = "Choose a status"
+    if fields:
+        raise TrackerError("Check the project details.", fields=fields)
+
+
+def create_project(
+    *,
+    actor: User,
+    name: str,
+    code: str,
+    start_date: date | None,
+    end_date: date | None = None,
+    status: str = "active",
+    description: str = "",
+    fund_ids: list[int] | None = None,
+) -> Project:
+    """Create a project; its code must be unique."""
+    _check_project_fields(
+        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    )
+    code = code.strip().upper()
+    if db.session.scalar(select(Project.id).where(Project.code == code)):
+        raise Conflict(
+            "Another project already uses that code.",
+            fields={"code": "This code is already in use"},
+        )
+    assert start_date is not None
+    project = Project(
+        name=name.strip(),
+        code=code,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        description=description.strip(),
+    )
+    project.funds = _funds(fund_ids or [])
+    db.session.add(project)
+    db.session.flush()
+    record(
+        actor=actor,
+        action="project.created",
+        entity_type="project",
+        entity_id=project.id,
+        changes={
+            "name": (None, project.name),
+            "code": (None, code),
+            "fund_ids": (None, [f.id for f in project.funds]),
+        },
+    )
+    return project
+
+
+def update_project(
+    *,
+    actor: User,
+    project: Project,
+    name: str,
+    code: str,
+    start_date: date | None,
+    end_date: date | None,
+    status: str,
+    description: str,
+    fund_ids: list[int],
+) -> Project:
+    _check_project_fields(
+        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    )
+    code = code.strip().upper()
+    clash = db.session.scalar(
+        select(Project.id).where(Project.code == code, Project.id != project.id)
+    )
+    if clash:
+        raise Conflict(
+            "Another project already uses that code.",
+            fields={"code": "This code is already in use"},
+        )
+    changes = diff(
+        project,
+        {
+            "name": name.strip(),
+            "code": code,
+            "start_date": start_date,
+            "end_date": end_date,
+            "status": status,
+            "description": description.strip(),
+        },
+    )
+    before = sorted(f.id for f in project.funds)
+    if before != sorted(fund_ids):
+        project.funds = _funds(fund_ids)
+        changes["fund_ids"] = (before, sorted(fund_ids))
+    db.session.flush()
+    if changes:
+        record(
+            actor=actor,
+            action="project.updated",
+            entity_type="project",
+            entity_id=project.id,
+            changes=changes,
+        )
+    return project
+
+
+def _funds(fund_ids: list[int]) -> list[Fund]:
+    funds = list(db.session.scalars(select(Fund).where(Fund.id.in_(fund_ids))))
+    if len(funds) != len(set(fund_ids)):
+        raise TrackerError("Choose funds from the list.", fields={"fund_ids": "Unknown fund"})
+    return funds
+
+
+def add_coordinator(*, actor: User, project: Project, user: User) -> None:
+    if not user.has_role("coordinator"):
+        raise TrackerError(
+            f"{user.display_name} does not have the coordinator role.",
+            fields={"user_id": "Choose a user with the coordinator role"},
+        )
+    if db.session.get(ProjectCoordinator, (project.id, user.id)):
+        return
+    db.session.add(ProjectCoordinator(project_id=project.id, user_id=user.id))
+    db.session.flush()
+    record(
+        actor=actor,
+        action="project.coordinator_added",
+        entity_type="project",
+        entity_id=project.id,
+        changes={"coordinator_id": (None, user.id)},
+    )
+
+
+def remove_coordinator(*, actor: User, project: Project, user_id: int) -> None:
+    result = db.session.execute(
+        delete(ProjectCoordinator).where(
+            ProjectCoordinator.project_id == project.id, ProjectCoordinator.user_id == user_id
+        )
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        record(
+            actor=actor,
+            action="project.coordinator_removed",
+            entity_type="project",
+            entity_id=project.id,
+            changes={"coordinator_id": (user_id, None)},
+        )
+
+
+def add_member(*, actor: User, project: Project, contributor: Contributor) -> None:
+    if db.session.get(ProjectMember, (project.id, contributor.id)):
+        return
+    db.session.add(ProjectMember(project_id=project.id, contributor_id=contributor.id))
+    db.session.flush()
+    record(
+        actor=actor,
+        action="project.member_added",
+        entity_type="project",
+        entity_id=project.id,
+        changes={"contributor_id": (None, contributor.id)},
+    )
+
+
+def remove_member(*, actor: User, project: Project, contributor_id: int) -> None:
+    result = db.session.execute(
+        delete(ProjectMember).where(
+            ProjectMember.project_id == project.id, ProjectMember.contributor_id == contributor_id
+        )
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        record(
+            actor=actor,
+            action="project.member_removed",
+            entity_type="project",
+            entity_id=project.id,
+            changes={"contributor_id": (contributor_id, None)},
+        )
+
+
+# --- funds ------------------------------------------------------------------------------------
+
+
+def visible_funds(user: User) -> list[Fund]:
+    query = select(Fund).order_by(Fund.name)
+    if not user.has_role("admin", "finance"):
+        query = query.join(FundMember, FundMember.fund_id == Fund.id).where(
+            FundMember.user_id == user.id
+        )
+    return list(db.session.scalars(query))
+
+
+def get_visible_fund(user: User, fund_id: int) -> Fund:
+    for fund in visible_funds(user):
+        if fund.id == fund_id:
+            return fund
+    raise NotFound("That fund was not found.")
+
+
+def save_fund(
+    *, actor: User, fund: Fund | None, name: str, funder_organisation: str, reference: str
+) -> Fund:
+    """Create a fund (fund=None) or update one."""
+    fields = {}
+    if not name.strip():
+        fields["name"] = "Enter the fund's name"
+    if not funder_organisation.strip():
+        fields["funder_organisation"] = "Enter the funder's name"
+    if fields:
+        raise TrackerError("Check the fund details.", fields=fields)
+    values = {
+        "name": name.strip(),
+        "funder_organisation": funder_organisation.strip(),
+        "reference": reference.strip(),
+    }
+    if fund is None:
+        fund = Fund(**values)
+        db.session.add(fund)
+        db.session.flush()
+        record(
+            actor=actor,
+            action="fund.created",
+            entity_type="fund",
+            entity_id=fund.id,
+            changes={k: (None, v) for k, v in values.items()},
+        )
+        return fund
+    changes = diff(fund, values)
+    db.session.flush()
+    if changes:
+        record(
+            actor=actor,
+            action="fund.updated",
+            entity_type="fund",
+            entity_id=fund.id,
+            changes=changes,
+        )
+    return fund
+
+
+def fund_members(fund_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(FundMember, FundMember.user_id == User.id)
+            .where(FundMember.fund_id == fund_id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def add_fund_member(*, actor: User, fund: Fund, user: User) -> None:
+    if not user.has_role("funder"):
+        raise TrackerError(
+            f"{user.display_name} does not have the funder role.",
+            fields={"user_id": "Choose a user with the funder role"},
+        )
+    if db.session.get(FundMember, (fund.id, user.id)):
+        return
+    db.session.add(FundMember(fund_id=fund.id, user_id=user.id))
+    db.session.flush()
+    record(
+        actor=actor,
+        action="fund.member_added",
+        entity_type="fund",
+        entity_id=fund.id,
+        changes={"user_id": (None, user.id)},
+    )
+
+
+def remove_fund_member(*, actor: User, fund: Fund, user_id: int) -> None:
+    result = db.session.execute(
+        delete(FundMember).where(FundMember.fund_id == fund.id, FundMember.user_id == user_id)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        record(
+            actor=actor,
+            action="fund.member_removed",
+            entity_type="fund",
+            entity_id=fund.id,
+            changes={"user_id": (user_id, None)},
+        )
+
+
+# --- activity types ---------------------------------------------------------------------------
+
+
+def list_activity_types(*, include_inactive: bool = True) -> list[ActivityType]:
+    query = select(ActivityType).order_by(ActivityType.name)
+    if not include_inactive:
+        query = query.where(ActivityType.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def save_activity_type(
+    *, actor: User, activity: ActivityType | None, name: str, paid: bool, active: bool = True
+) -> ActivityType:
+    """Create (activity=None) or update an activity type; names are unique."""
+    name = name.strip()
+    if not name:
+        raise TrackerError("Enter a name.", fields={"name": "Enter a name, like Meeting"})
+    clash = db.session.scalar(
+        select(ActivityType.id).where(
+            ActivityType.name == name,
+            ActivityType.id != (activity.id if activity else -1),
+        )
+    )
+    if clash:
+        raise Conflict(
+            "An activity with that name already exists.",
+            fields={"name": "This name is already in use"},
+        )
+    if activity is None:
+        activity = ActivityType(name=name, paid=paid, active=active)
+        db.session.add(activity)
+        db.session.flush()
+        record(
+            actor=actor,
+            action="activity_type.created",
+            entity_type="activity_type",
+            entity_id=activity.id,
+            changes={"name": (None, name), "paid": (None, paid)},
+        )
+        return activity
+    changes = diff(activity, {"name": name, "paid": paid, "active": active})
+    db.session.flush()
+    if changes:
+        record(
+            actor=actor,
+            action="activity_type.updated",
+            entity_type="activity_type",
+            entity_id=activity.id,
+            changes=changes,
+        )
+    return activity

@@ -1,0 +1,97 @@
+"""Template helpers shared by every page: navigation per role and display filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+
+from tracker.money import format_money
+
+LONDON = ZoneInfo("Europe/London")
+
+# (text, endpoint, roles that see it). An entry shows only once its feature has registered
+# the endpoint, so the navigation grows with the app and never links to a missing page.
+NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
+    ("Home", "main.home", None),
+    ("My contributions", "contributions.mine", frozenset({"contributor"})),
+    ("My payments", "payments.mine", frozenset({"contributor"})),
+    ("Approvals", "approvals.queue", frozenset({"coordinator"})),
+    ("Contributors", "admin.contributors", frozenset({"coordinator", "admin"})),
+    ("Projects", "admin.projects", frozenset({"coordinator", "admin"})),
+    ("Rates", "rates.index", frozenset({"coordinator", "finance", "admin"})),
+    ("Payment runs", "payments.runs", frozenset({"finance"})),
+    ("Budgets", "budgets.index", frozenset({"coordinator", "finance", "admin"})),
+    ("Reports", "reports.index", frozenset({"finance", "funder", "admin"})),
+    ("Users", "admin.users", frozenset({"admin"})),
+    ("Funds", "admin.funds", frozenset({"admin"})),
+    ("Activities", "admin.activity_types", frozenset({"admin"})),
+    ("Audit", "audit.index", frozenset({"admin"})),
+]
+
+
+def nav_items(app: Flask) -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for text, endpoint, roles in NAVIGATION:
+        if endpoint not in app.view_functions:
+            continue
+        if roles is not None and not current_user.has_role(*roles):
+            continue
+        href = url_for(endpoint)
+        active = request.endpoint == endpoint or (
+            endpoint != "main.home" and request.path.startswith(href)
+        )
+        items.append({"text": text, "href": href, "active": active})
+    return items
+
+
+def local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")
+
+
+def long_date(value: date | None) -> str:
+    return "" if value is None else value.strftime("%-d %B %Y")
+
+
+def duration(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour" + ("" if hours == 1 else "s"))
+    if rest or not hours:
+        parts.append(f"{rest} minute" + ("" if rest == 1 else "s"))
+    return " ".join(parts)
+
+
+def register_template_helpers(app: Flask) -> None:
+    WTFormsHelpers(app)
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(local_datetime, "local_datetime")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(duration, "duration")
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"nav_items": nav_items(app), "now_utc": datetime.now(UTC)}
+
+
+def show_service_error(form: Any, error: Any) -> None:
+    """Put a service's field messages on the form, so the page shows them beside what was typed."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors), message]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
