@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.engine import Connection, Engine
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -10,17 +11,12 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions["migrate"].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions["migrate"].db.engine
+    return current_app.extensions["migrate"].db.engine
 
 
 def get_engine_url():
@@ -90,13 +86,20 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
+    # A connection handed over by the caller (the migration tests) is used as it is.
+    given = config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _run(given, conf_args)
+        return
+    engine = given if isinstance(given, Engine) else get_engine()
+    with engine.connect() as connection:
+        _run(connection, conf_args)
 
-    with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+def _run(connection, conf_args):
+    context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 if context.is_offline_mode():
