@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.main.views import bp as main_bp
+    from tracker.rates.views import bp as rates_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, audit_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, audit_bp, rates_bp, api_bp):
         app.register_blueprint(blueprint)

@@ -7,11 +7,13 @@ records here so that every page has something to show.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.projects import services as projects
+from tracker.rates import services as rates
 from tracker.settings.services import set_setting
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
@@ -110,7 +112,6 @@ def load_demo() -> bool:
         benefits_warnings=True,
         project_ids=[peer.id, panel.id],
     )
-    del sam
     for name, method, project_ids in [
         ("Jordan", "cash", [peer.id]),
         ("Priya", "prepaid_card", [peer.id, panel.id]),

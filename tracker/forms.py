@@ -1,0 +1,143 @@
+"""Form fields shared by every feature: GOV.UK dates and money typed as pounds and pence."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+from tracker.money import MoneyError, format_money, parse_money, pounds_string
+
+
+class _DateInput(GovDateInput):
+    """GOV.UK day, month and year boxes that cope with a form posted with fewer boxes."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> Any:
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = ([*field.raw_data, "", "", ""])[:3]
+        return super().map_gov_params(field, **kwargs)
+
+
+class DateField(Field):
+    """A date typed as day, month and year, with kind messages for anything else."""
+
+    widget = _DateInput()
+
+    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("description", "For example, 27 3 2026")
+        super().__init__(label, validators, **kwargs)
+        self.data: date | None
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        parts = [str(v).strip() for v in valuelist]
+        if not any(parts):
+            self.data = None
+            return
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            self.data = None
+            raise ValueError("Enter the date as numbers for day, month and year, like 27 3 2026")
+        day, month, year = (int(p) for p in parts)
+        if not 2000 <= year <= 2100:
+            self.data = None
+            raise ValueError("Enter a year with 4 numbers, like 2026")
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a real date, like 27 3 2026") from None
+
+
+class MoneyField(StringField):
+    """An amount typed in pounds (`12.50`, `£1,234`); `.pence` holds it as whole pence."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.pence: int | None = None
+
+    def process_data(self, value: Any) -> None:
+        # Initial data is pence (from the database); show it as pounds.
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.pence = value
+            self.data = pounds_string(value)
+        else:
+            super().process_data(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        self.pence = None
+        text = (self.data or "").strip()
+        if text:
+            try:
+                self.pence = parse_money(text)
+            except MoneyError as error:
+                raise ValueError(str(error)) from None
+
+
+def at_most(pence: int) -> Any:
+    """A validator: the amount must not be more than `pence`."""
+
+    def check(_form: Any, field: MoneyField) -> None:
+        if field.pence is not None and field.pence > pence:
+            raise ValidationError(f"Enter {format_money(pence)} or less")
+
+    return check
+
+
+class WholeNumberField(StringField):
+    """A whole number (minutes, miles) with a kind message; `.data` is an int or None."""
+
+    widget = GovTextInput()
+
+    def __init__(
+        self,
+        label: str = "",
+        validators: Any = None,
+        *,
+        minimum: int = 0,
+        maximum: int = 10_000,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.data: Any
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip().replace(",", "")
+        self.raw_text = text
+        if not text:
+            self.data = None
+            return
+        if not text.isdigit():
+            self.data = None
+            raise ValueError("Enter a whole number, like 15")
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            self.data = None
+            raise ValueError(f"Enter a number from {self.minimum} to {self.maximum}")
+        self.data = value
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value: empty means none chosen; anything not a number is none too."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
