@@ -93,35 +93,91 @@ def load_demo() -> bool:
     for project in (peer, panel):
         projects.add_coordinator(actor=admin, project=project, user=users["coordinator"])
 
-    for name, paid in [
-        ("Meeting", True),
-        ("Preparation", True),
-        ("Interview panel", True),
-        ("Training", True),
-        ("Travel time", True),
-        ("Co-delivery", True),
-        ("Informal catch-up", False),
-    ]:
-        projects.save_activity_type(actor=admin, activity=None, name=name, paid=paid)
-
-    sam = contributors.create_contributor(
-        actor=admin,
-        preferred_name="Sam",
-        user_id=users["contributor"].id,
-        payment_method="bank_transfer",
-        benefits_warnings=True,
-        project_ids=[peer.id, panel.id],
-    )
+    activity = {
+        name: projects.save_activity_type(actor=admin, activity=None, name=name, paid=paid)
+        for name, paid in [
+            ("Meeting", True),
+            ("Preparation", True),
+            ("Interview panel", True),
+            ("Training", True),
+            ("Travel time", True),
+            ("Co-delivery", True),
+            ("Informal catch-up", False),
+        ]
+    }
+    people = {
+        "Sam": contributors.create_contributor(
+            actor=admin,
+            preferred_name="Sam",
+            user_id=users["contributor"].id,
+            payment_method="bank_transfer",
+            benefits_warnings=True,
+            project_ids=[peer.id, panel.id],
+        )
+    }
     for name, method, project_ids in [
         ("Jordan", "cash", [peer.id]),
         ("Priya", "prepaid_card", [peer.id, panel.id]),
         ("Morgan", "voucher", [panel.id]),
         ("Dee", None, [training.id]),
     ]:
-        contributors.create_contributor(
-            actor=admin,
-            preferred_name=name,
-            payment_method=method,
-            project_ids=project_ids,
+        people[name] = contributors.create_contributor(
+            actor=admin, preferred_name=name, payment_method=method, project_ids=project_ids
         )
+    _demo_rates(users["finance"], activity, panel=panel, peer=peer, priya=people["Priya"])
     return True
+
+
+def _demo_rates(finance: User, activity: dict[str, Any], **where: Any) -> None:
+    """Organisation defaults, a project's own rate, one person's agreed rate, and a change."""
+    start = date(2026, 4, 1)
+    defaults: list[tuple[str, str, dict[str, Any], date]] = [
+        ("Meeting", "hour", {"amount_pence": 1500, "minimum_minutes": 60}, start),
+        ("Meeting", "hour", {"amount_pence": 1600, "minimum_minutes": 60}, date(2026, 10, 1)),
+        ("Preparation", "hour", {"amount_pence": 1500}, start),
+        ("Interview panel", "session", {"amount_pence": 4000}, start),
+        ("Training", "day", {"half_day_pence": 6000, "day_pence": 11000}, start),
+        ("Travel time", "hour", {"amount_pence": 1000, "rounding": "nearest"}, start),
+        ("Co-delivery", "hour", {"amount_pence": 2000, "increment_minutes": 30}, start),
+    ]
+    for name, basis, amounts, effective_from in defaults:
+        rates.create_rate(
+            actor=finance,
+            data=rates.RateInput(
+                activity_type_id=activity[name].id,
+                project_id=None,
+                contributor_id=None,
+                basis=basis,
+                effective_from=effective_from,
+                note="Agreed by the board" if effective_from == start else "Yearly increase",
+                **amounts,
+            ),
+        )
+    specific: list[tuple[str, int, int | None, dict[str, Any], str]] = [
+        (
+            "Interview panel",
+            where["panel"].id,
+            None,
+            {"basis": "session", "amount_pence": 5000},
+            "Panel sessions run for a full afternoon",
+        ),
+        (
+            "Preparation",
+            where["peer"].id,
+            where["priya"].id,
+            {"basis": "hour", "amount_pence": 1800},
+            "Lead peer researcher",
+        ),
+    ]
+    for name, project_id, contributor_id, amounts, note in specific:
+        rates.create_rate(
+            actor=finance,
+            data=rates.RateInput(
+                activity_type_id=activity[name].id,
+                project_id=project_id,
+                contributor_id=contributor_id,
+                effective_from=start,
+                note=note,
+                **amounts,
+            ),
+        )

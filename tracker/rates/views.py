@@ -117,7 +117,11 @@ def calculator() -> Any:
     asked = bool(request.args)
     if asked and form.validate():
         minutes = (form.hours.data or 0) * 60 + (form.minutes.data or 0)
-        if form.project_id.data is None or form.activity_type_id.data is None:
+        if (
+            form.project_id.data is None
+            or form.activity_type_id.data is None
+            or form.work_date.data is None
+        ):
             form.form_errors.append("Choose a project and an activity.")
         elif minutes < 1:
             form.minutes.errors = ["Enter how long the work took"]
