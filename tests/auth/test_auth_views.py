@@ -149,3 +149,15 @@ def test_api_token_is_shown_once_and_stored_hashed(client: FlaskClient) -> None:
     stored = db.session.query(ApiToken).one()
     assert stored.token_hash != raw and raw not in stored.token_hash
     assert client.get("/profile").text.count(raw) == 0
+
+
+def test_demo_secret_of_80_bits_still_verifies(client: FlaskClient) -> None:
+    from tracker.auth.services import totp
+    from tracker.demo import DEMO_TOTP_SECRET
+
+    user = make_user("finance")
+    user.totp_secret = DEMO_TOTP_SECRET
+    db.session.commit()
+    client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/sign-in/code", data={"code": totp(DEMO_TOTP_SECRET).now()})
+    assert response.headers["Location"] == "/"

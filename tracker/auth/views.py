@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pyotp
 from flask import (
     Blueprint,
     current_app,
@@ -133,7 +132,7 @@ def enrol_second_factor() -> Any:
             show_service_error(form, error)
         else:
             return _finish_sign_in(user)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Tracker")
+    uri = services.totp(secret).provisioning_uri(name=user.email, issuer_name="Tracker")
     return render_template("auth/enrol.html", form=form, secret=secret, uri=uri)
 
 
