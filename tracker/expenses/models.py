@@ -49,6 +49,12 @@ class ExpenseClaim(ItemLifecycle, Base):
             name="mileage_fields",
         ),
         CheckConstraint("miles_tenths IS NULL OR miles_tenths > 0", name="miles"),
+        CheckConstraint("approved_pence IS NULL OR approved_pence >= 0", name="approved"),
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'returned', 'withdrawn') OR "
+            "(approved_pence IS NOT NULL AND approved_at IS NOT NULL)",
+            name="approved_amount",
+        ),
         CheckConstraint("passengers BETWEEN 0 AND 8", name="passengers"),
         CheckConstraint(
             "vehicle IS NULL OR vehicle IN ('car', 'motorcycle', 'bicycle')", name="vehicle"
@@ -74,5 +80,7 @@ class ExpenseClaim(ItemLifecycle, Base):
     receipt_content_type: Mapped[str | None] = mapped_column(String(40))
     receipt_original_name: Mapped[str | None] = mapped_column(String(255))
     receipt_missing_reason: Mapped[str | None] = mapped_column(Text)
+    # Fixed at approval: the claimed amount, the cap, or (mileage) recomputed; never changes after.
+    approved_pence: Mapped[int | None] = mapped_column(BigInteger)
     over_cap: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     cap_override_reason: Mapped[str | None] = mapped_column(Text)
