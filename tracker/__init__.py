@@ -79,12 +79,29 @@ def _instance_secret(app: Flask) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.adaptations.views import bp as adaptations_bp
     from tracker.admin.views import bp as admin_bp
     from tracker.api import bp as api_bp
+    from tracker.approvals.views import bp as approvals_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.contributions.views import bp as contributions_bp
+    from tracker.expenses.views import bp as expenses_bp
     from tracker.main.views import bp as main_bp
     from tracker.rates.views import bp as rates_bp
+    from tracker.timesheets.views import bp as timesheets_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, audit_bp, rates_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        audit_bp,
+        rates_bp,
+        contributions_bp,
+        timesheets_bp,
+        expenses_bp,
+        adaptations_bp,
+        approvals_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
