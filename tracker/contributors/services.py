@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, delete, or_, select
 
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import (
+    ACCESS_NEEDS,
     CONTRIBUTOR_STATUSES,
     PAYMENT_METHODS,
+    AccessNeed,
     Contributor,
+    ContributorThreshold,
 )
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import Project, ProjectCoordinator, ProjectMember
+from tracker.rates.models import Threshold
 
 
 def visible_contributor_ids_query(user: User) -> Select[int]:
@@ -33,6 +37,15 @@ def visible_contributor_ids_query(user: User) -> Select[int]:
             )
         )
     return select(Contributor.id).where(or_(*conditions))
+
+
+def visible_contributors_query(user: User) -> Select[Contributor]:
+    """The contributors this user may see, ordered by name (for paginated lists)."""
+    return (
+        select(Contributor)
+        .where(Contributor.id.in_(visible_contributor_ids_query(user)))
+        .order_by(Contributor.preferred_name, Contributor.id)
+    )
 
 
 def visible_contributors(user: User, *, others_only: bool = False) -> list[Contributor]:
@@ -63,6 +76,30 @@ def contributor_project_ids(contributor_id: int) -> list[int]:
         db.session.scalars(
             select(ProjectMember.project_id).where(ProjectMember.contributor_id == contributor_id)
         )
+    )
+
+
+def contributor_projects(*, contributor_id: int, viewer: User) -> list[Project]:
+    """The contributor's projects that `viewer` manages: all for admin, their own otherwise."""
+    query = (
+        select(Project)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.contributor_id == contributor_id)
+        .order_by(Project.name)
+    )
+    if not viewer.has_role("admin"):
+        query = query.where(
+            Project.id.in_(
+                select(ProjectCoordinator.project_id).where(ProjectCoordinator.user_id == viewer.id)
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def linked_user_ids() -> set[int]:
+    """Accounts already linked to a contributor (an account links to at most one)."""
+    return set(
+        db.session.scalars(select(Contributor.user_id).where(Contributor.user_id.is_not(None)))
     )
 
 
@@ -210,3 +247,128 @@ def update_contributor(
             changes=changes,
         )
     return contributor
+
+
+# --- access needs and benefit warnings ----------------------------------------------------------
+
+MAX_NEED_DETAIL = 200
+
+
+def _check_can_change_needs(actor: User, contributor: Contributor) -> None:
+    """The contributor, a coordinator of one of their projects, or an administrator."""
+    if contributor.user_id == actor.id or actor.has_role("admin"):
+        return
+    if actor.has_role("coordinator") and db.session.scalar(
+        select(ProjectMember.contributor_id)
+        .join(ProjectCoordinator, ProjectCoordinator.project_id == ProjectMember.project_id)
+        .where(
+            ProjectCoordinator.user_id == actor.id, ProjectMember.contributor_id == contributor.id
+        )
+        .limit(1)
+    ):
+        return
+    raise Forbidden("Only the contributor, their coordinator or an administrator can change this.")
+
+
+def set_access_needs(*, actor: User, contributor: Contributor, needs: dict[str, str]) -> None:
+    """Replace the contributor's access needs: what they need (a short detail each), never why.
+
+    The audit trail records that the needs changed and how many there are, never which or the
+    detail text: it is kept for years and cannot be anonymised.
+    """
+    _check_can_change_needs(actor, contributor)
+    fields: dict[str, str] = {}
+    wanted: dict[str, str] = {}
+    for need, detail in needs.items():
+        if need not in ACCESS_NEEDS:
+            fields["needs"] = "Choose from the list"
+            continue
+        text = " ".join((detail or "").replace("\x00", "").split())
+        if len(text) > MAX_NEED_DETAIL:
+            fields[f"detail_{need}"] = f"Keep this to {MAX_NEED_DETAIL} characters or fewer"
+        wanted[need] = text
+    if fields:
+        raise TrackerError("Check what you entered.", fields=fields)
+    current = {row.need: row for row in contributor.access_needs}
+    before = {need: row.detail for need, row in current.items()}
+    if before == wanted:
+        return
+    for need, row in current.items():
+        if need not in wanted:
+            contributor.access_needs.remove(row)
+        else:
+            row.detail = wanted[need]
+    for need in ACCESS_NEEDS:
+        if need in wanted and need not in current:
+            contributor.access_needs.append(AccessNeed(need=need, detail=wanted[need]))
+    db.session.flush()
+    changes: dict[str, tuple[object, object]] = {"access_needs": (len(before), len(wanted))}
+    if any(before.get(need, "") != detail for need, detail in wanted.items()):
+        changes["detail"] = ("", "")  # recorded as "(personal detail)", never the text
+    record(
+        actor=actor,
+        action="contributor.access_needs_changed",
+        entity_type="contributor",
+        entity_id=contributor.id,
+        changes=changes,
+    )
+
+
+def chosen_threshold_labels(contributor_id: int) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(ContributorThreshold.threshold_label).where(
+                ContributorThreshold.contributor_id == contributor_id
+            )
+        )
+    )
+
+
+def set_benefit_warnings(
+    *, actor: User, contributor: Contributor, enabled: bool, labels: list[str]
+) -> None:
+    """Turn benefit warnings on (for the chosen benefits thresholds) or off (forgetting them).
+
+    The audit trail records the switch and how many thresholds, not their names: the names
+    would say which benefits the person gets.
+    """
+    _check_can_change_needs(actor, contributor)
+    chosen = set(labels) if enabled else set()
+    if enabled:
+        known = set(
+            db.session.scalars(select(Threshold.label).where(Threshold.purpose == "benefits"))
+        )
+        if not chosen <= known:
+            raise TrackerError(
+                "Choose limits from the list.", fields={"thresholds": "Choose from the list"}
+            )
+        if not chosen:
+            raise TrackerError(
+                "Choose at least one limit to be warned about, or choose no warnings.",
+                fields={"thresholds": "Choose at least one limit, or no warnings"},
+            )
+    before = chosen_threshold_labels(contributor.id)
+    was_enabled = contributor.benefits_warnings
+    if before == chosen and was_enabled == enabled:
+        return
+    if before - chosen:
+        db.session.execute(
+            delete(ContributorThreshold).where(
+                ContributorThreshold.contributor_id == contributor.id,
+                ContributorThreshold.threshold_label.in_(before - chosen),
+            )
+        )
+    for label in sorted(chosen - before):
+        db.session.add(ContributorThreshold(contributor_id=contributor.id, threshold_label=label))
+    contributor.benefits_warnings = enabled
+    db.session.flush()
+    record(
+        actor=actor,
+        action="contributor.benefit_warnings_changed",
+        entity_type="contributor",
+        entity_id=contributor.id,
+        changes={
+            "benefits_warnings": (was_enabled, enabled),
+            "thresholds_chosen": (len(before), len(chosen)),
+        },
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import Select, delete, or_, select
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
-from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import (
     PROJECT_STATUSES,
@@ -67,6 +67,15 @@ def visible_projects(user: User) -> list[Project]:
     )
 
 
+def visible_projects_query(user: User) -> Select[Project]:
+    """The projects this user may see, ordered by name (for paginated lists)."""
+    return (
+        select(Project)
+        .where(Project.id.in_(visible_project_ids_query(user)))
+        .order_by(Project.name, Project.id)
+    )
+
+
 def get_visible_project(user: User, project_id: int) -> Project:
     project = db.session.scalar(
         select(Project).where(
@@ -90,6 +99,31 @@ def coordinated_project_ids(user: User) -> set[int]:
 
 def coordinates(user: User, project_id: int) -> bool:
     return project_id in coordinated_project_ids(user)
+
+
+def managed_projects(user: User) -> list[Project]:
+    """The projects this user manages: all of them for admin, their own for a coordinator."""
+    query = select(Project).order_by(Project.name)
+    if not user.has_role("admin"):
+        query = query.where(
+            Project.id.in_(
+                select(ProjectCoordinator.project_id).where(ProjectCoordinator.user_id == user.id)
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def get_managed_project(user: User, project_id: int) -> Project:
+    """A project this user manages; NotFound otherwise, so others' projects stay unseen."""
+    project = db.session.get(Project, project_id)
+    if project is None or not (user.has_role("admin") or coordinates(user, project_id)):
+        raise NotFound("That project was not found.")
+    return project
+
+
+def _check_manages(actor: User, project: Project) -> None:
+    if not actor.has_role("admin") and not coordinates(actor, project.id):
+        raise Forbidden("You can only change who is on projects you coordinate.")
 
 
 def project_coordinators(project_id: int) -> list[User]:
@@ -276,6 +310,8 @@ def remove_coordinator(*, actor: User, project: Project, user_id: int) -> None:
 
 
 def add_member(*, actor: User, project: Project, contributor: Contributor) -> None:
+    """Add a contributor to a project; admin, or a coordinator of that project."""
+    _check_manages(actor, project)
     if db.session.get(ProjectMember, (project.id, contributor.id)):
         return
     db.session.add(ProjectMember(project_id=project.id, contributor_id=contributor.id))
@@ -289,7 +325,66 @@ def add_member(*, actor: User, project: Project, contributor: Contributor) -> No
     )
 
 
+def add_project_member(
+    *,
+    actor: User,
+    project: Project,
+    contributor_id: int | None = None,
+    coordinator_id: int | None = None,
+) -> None:
+    """Add a contributor (admin, or a coordinator of this project, who must already see the
+    contributor) or a coordinator (admin only) to a project the actor can see."""
+    from tracker.contributors.services import visible_contributor_ids_query
+
+    if (contributor_id is None) == (coordinator_id is None):
+        raise TrackerError(
+            "Give either a contributor or a coordinator.",
+            fields={"contributor_id": "Give a contributor_id, or a user_id with a role"},
+        )
+    if coordinator_id is not None:
+        if not actor.has_role("admin"):
+            raise Forbidden("Only an administrator can add a coordinator to a project.")
+        user = db.session.get(User, coordinator_id)
+        if user is None:
+            raise TrackerError(
+                "Choose an account from the list.", fields={"user_id": "Unknown user"}
+            )
+        add_coordinator(actor=actor, project=project, user=user)
+        return
+    _check_manages(actor, project)
+    contributor = db.session.scalar(
+        select(Contributor).where(
+            Contributor.id == contributor_id,
+            Contributor.id.in_(visible_contributor_ids_query(actor)),
+        )
+    )
+    if contributor is None:
+        raise TrackerError(
+            "Choose a contributor from the list.",
+            fields={"contributor_id": "Unknown contributor"},
+        )
+    add_member(actor=actor, project=project, contributor=contributor)
+
+
+def project_ids_by_contributor(user: User, contributor_ids: list[int]) -> dict[int, list[int]]:
+    """For each contributor, the ids of their projects that this user may see (one query)."""
+    found: dict[int, list[int]] = {cid: [] for cid in contributor_ids}
+    rows = db.session.execute(
+        select(ProjectMember.contributor_id, ProjectMember.project_id)
+        .where(
+            ProjectMember.contributor_id.in_(contributor_ids),
+            ProjectMember.project_id.in_(visible_project_ids_query(user)),
+        )
+        .order_by(ProjectMember.contributor_id, ProjectMember.project_id)
+    )
+    for contributor_id, project_id in rows:
+        found[contributor_id].append(project_id)
+    return found
+
+
 def remove_member(*, actor: User, project: Project, contributor_id: int) -> None:
+    """Take a contributor off a project; admin, or a coordinator of that project."""
+    _check_manages(actor, project)
     result = db.session.execute(
         delete(ProjectMember).where(
             ProjectMember.project_id == project.id, ProjectMember.contributor_id == contributor_id
@@ -308,20 +403,25 @@ def remove_member(*, actor: User, project: Project, contributor_id: int) -> None
 # --- funds ------------------------------------------------------------------------------------
 
 
-def visible_funds(user: User) -> list[Fund]:
-    query = select(Fund).order_by(Fund.name)
+def visible_funds_query(user: User) -> Select[Fund]:
+    """Admin and finance see every fund; a funder sees the funds they are linked to."""
+    query = select(Fund).order_by(Fund.name, Fund.id)
     if not user.has_role("admin", "finance"):
         query = query.join(FundMember, FundMember.fund_id == Fund.id).where(
             FundMember.user_id == user.id
         )
-    return list(db.session.scalars(query))
+    return query
+
+
+def visible_funds(user: User) -> list[Fund]:
+    return list(db.session.scalars(visible_funds_query(user)))
 
 
 def get_visible_fund(user: User, fund_id: int) -> Fund:
-    for fund in visible_funds(user):
-        if fund.id == fund_id:
-            return fund
-    raise NotFound("That fund was not found.")
+    fund = db.session.scalar(visible_funds_query(user).where(Fund.id == fund_id))
+    if fund is None:
+        raise NotFound("That fund was not found.")
+    return fund
 
 
 def save_fund(
@@ -412,11 +512,15 @@ def remove_fund_member(*, actor: User, fund: Fund, user_id: int) -> None:
 # --- activity types ---------------------------------------------------------------------------
 
 
-def list_activity_types(*, include_inactive: bool = True) -> list[ActivityType]:
-    query = select(ActivityType).order_by(ActivityType.name)
+def activity_types_query(*, include_inactive: bool = True) -> Select[ActivityType]:
+    query = select(ActivityType).order_by(ActivityType.name, ActivityType.id)
     if not include_inactive:
         query = query.where(ActivityType.active.is_(True))
-    return list(db.session.scalars(query))
+    return query
+
+
+def list_activity_types(*, include_inactive: bool = True) -> list[ActivityType]:
+    return list(db.session.scalars(activity_types_query(include_inactive=include_inactive)))
 
 
 def save_activity_type(
