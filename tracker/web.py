@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
+from tracker.dates import LONDON, duration, long_date
 from tracker.money import format_money
-
-LONDON = ZoneInfo("Europe/London")
 
 # (text, endpoint, roles that see it). An entry shows only once its feature has registered
 # the endpoint, so the navigation grows with the app and never links to a missing page.
@@ -54,23 +52,8 @@ def nav_items(app: Flask) -> list[dict[str, Any]]:
 def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(LONDON).strftime("%-d %B %Y at %H:%M")
-
-
-def long_date(value: date | None) -> str:
-    return "" if value is None else value.strftime("%-d %B %Y")
-
-
-def duration(minutes: int | None) -> str:
-    if minutes is None:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour" + ("" if hours == 1 else "s"))
-    if rest or not hours:
-        parts.append(f"{rest} minute" + ("" if rest == 1 else "s"))
-    return " ".join(parts)
+    local = value.astimezone(LONDON)
+    return f"{long_date(local.date())} at {local:%H:%M}"
 
 
 def register_template_helpers(app: Flask) -> None:
