@@ -29,8 +29,8 @@ from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.slips import services as slips
-from tracker.slips.pdf import render_slip
 from tracker.slips.models import PaymentSlip
+from tracker.slips.pdf import render_slip
 from tracker.timesheets.models import TimeEntry
 
 KIND_MODELS: dict[str, Any] = {
@@ -101,29 +101,29 @@ def create_payment_run(
     run = PaymentRun(cut_off=cut_off, project_id=project_id, status="draft", created_by_id=actor.id)
     db.session.add(run)
     db.session.flush()
-    for kind, rows in items.items():
-        for item in rows:
-            db.session.add(
-                PaymentLine(
-                    run_id=run.id,
-                    contributor_id=item.contributor_id,
-                    kind=kind,
-                    amount_pence=_amount(kind, item),
-                    live=1,
-                    **{KIND_COLUMN[kind]: item.id},
-                )
-            )
-            lifecycle.move(
-                item,
-                "add_to_run",
-                actor=actor,
-                entity_type=ENTITY[kind],
-                field=_status_field(kind),
-                changes={"run_id": (None, run.id)},
-            )
     try:
-        db.session.flush()
+        for kind, rows in items.items():
+            for item in rows:
+                db.session.add(
+                    PaymentLine(
+                        run_id=run.id,
+                        contributor_id=item.contributor_id,
+                        kind=kind,
+                        amount_pence=_amount(kind, item),
+                        live=1,
+                        **{KIND_COLUMN[kind]: item.id},
+                    )
+                )
+                lifecycle.move(
+                    item,
+                    "add_to_run",
+                    actor=actor,
+                    entity_type=ENTITY[kind],
+                    field=_status_field(kind),
+                    changes={"run_id": (None, run.id)},
+                )
     except IntegrityError:
+        # The unique (item, live) constraint: another run took an item first.
         raise Conflict(
             "Another payment run took some of these items just now. Try again."
         ) from None
