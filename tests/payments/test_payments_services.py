@@ -287,3 +287,20 @@ def test_only_finance_and_the_owner_can_fetch_a_slip(paying, run_factory) -> Non
     ):
         with pytest.raises(NotFound):
             slips.get_visible_slip(outsider, issued.slip.id)
+
+
+def test_payment_speed_reports_the_median_and_the_oldest_unpaid(paying, run_factory) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    robin = paying.people[0]
+    paid = [paying.approved_time(robin) for _ in range(3)]
+    waiting = paying.approved_time(robin)
+    now = datetime.now(UTC)
+    for entry, days in zip(paid, (2, 5, 9), strict=True):
+        entry.approved_at = now - timedelta(days=days, hours=1)
+        entry.status, entry.paid_at = "paid", now
+    waiting.approved_at = now - timedelta(days=12)
+    db.session.commit()
+    speed = payments.payment_speed()
+    assert (speed.paid_count, speed.median_days) == (3, 5.0)
+    assert speed.slowest_open[0][1].id == waiting.id and speed.slowest_open[0][2] >= 12

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
@@ -658,3 +658,70 @@ def run_slips(run: PaymentRun) -> list[PaymentSlip]:
 
 def list_runs() -> list[PaymentRun]:
     return list(db.session.scalars(select(PaymentRun).order_by(PaymentRun.id.desc())))
+
+
+# --- how fast people are paid -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentSpeed:
+    """Days from approval to payment: the median for paid work, and the oldest unpaid work."""
+
+    paid_count: int
+    median_days: float | None
+    slowest_open: list[tuple[str, Any, int]]  # (kind, item, days waiting)
+
+
+def _days_between(start: Any, end: Any) -> Any:
+    """Whole days from `start` to `end`, in SQL, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", end - start) / 86400).cast(Integer)
+    return (func.julianday(end) - func.julianday(start)).cast(Integer)
+
+
+def _median(histogram: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many) pairs."""
+    total = sum(count for _, count in histogram)
+    if not total:
+        return None
+    ordered = sorted(histogram)
+
+    def nth(n: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > n:
+                return value
+        raise AssertionError("unreachable")
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def payment_speed(*, today: date | None = None, limit: int = 10) -> PaymentSpeed:
+    """Slow payment is the sector's best-known barrier, so finance sees it on the runs page.
+
+    Computed in SQL: a histogram of whole days from approval to payment, then its median.
+    """
+    today = today or local_today()
+    histogram: dict[int, int] = defaultdict(int)
+    open_items: list[tuple[str, Any, int]] = []
+    for kind in ("fee", "expense"):
+        model = KIND_MODELS[kind]
+        days = _days_between(model.approved_at, model.paid_at)
+        for value, count in db.session.execute(
+            select(days, func.count()).where(model.status == "paid").group_by(days)
+        ).all():
+            histogram[int(value)] += int(count)
+        for item in db.session.scalars(
+            select(model)
+            .where(model.status.in_(("approved", "in_run", "on_slip")))
+            .order_by(model.approved_at)
+            .limit(limit)
+        ):
+            open_items.append((kind, item, (today - local_date(item.approved_at)).days))
+    open_items.sort(key=lambda row: -row[2])
+    return PaymentSpeed(
+        sum(histogram.values()), _median(list(histogram.items())), open_items[:limit]
+    )
