@@ -9,12 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tracker.adaptations import services as adaptations
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.contributors import services as contributors
+from tracker.expenses import services as expenses
+from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.rates import services as rates
 from tracker.settings.services import set_setting
+from tracker.timesheets import services as timesheets
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo login
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - documented in the README
@@ -24,6 +28,7 @@ DEMO_USERS = [
     ("finance@demo.test", "Fran Finance", ["finance"]),
     ("funder@demo.test", "Faye Funder", ["funder"]),
     ("contributor@demo.test", "Sam Contributor", ["contributor"]),
+    ("lead@demo.test", "Lee Lead", ["coordinator"]),
 ]
 
 
@@ -92,6 +97,8 @@ def load_demo() -> bool:
     )
     for project in (peer, panel):
         projects.add_coordinator(actor=admin, project=project, user=users["coordinator"])
+        projects.add_coordinator(actor=admin, project=project, user=users["lead"])
+    projects.add_coordinator(actor=admin, project=training, user=users["lead"])
 
     activity = {
         name: projects.save_activity_type(actor=admin, activity=None, name=name, paid=paid)
@@ -125,6 +132,8 @@ def load_demo() -> bool:
             actor=admin, preferred_name=name, payment_method=method, project_ids=project_ids
         )
     _demo_rates(users["finance"], activity, panel=panel, peer=peer, priya=people["Priya"])
+    rates.ensure_shipped_reference_data()
+    _demo_items(users, activity, people, peer=peer, panel=panel, training=training)
     return True
 
 
@@ -181,3 +190,250 @@ def _demo_rates(finance: User, activity: dict[str, Any], **where: Any) -> None:
                 **amounts,
             ),
         )
+
+
+def _demo_items(
+    users: dict[str, User],
+    activity: dict[str, Any],
+    people: dict[str, Any],
+    **project: Any,
+) -> None:
+    """Work in every state: drafts, sent, sent back, withdrawn, approved, in a draft run, on a
+    confirmed unpaid run, paid, and a void slip whose work went back for the next run."""
+    sam_user, chris, lee, fran = (
+        users["contributor"],
+        users["coordinator"],
+        users["lead"],
+        users["finance"],
+    )
+    peer, panel, training = project["peer"], project["panel"], project["training"]
+    sam, jordan, priya, morgan, dee = (
+        people[n] for n in ("Sam", "Jordan", "Priya", "Morgan", "Dee")
+    )
+    contributors.set_benefit_warnings(
+        actor=sam_user, contributor=sam, enabled=True, labels=["Permitted work lower limit"]
+    )
+    contributors.set_access_needs(
+        actor=sam_user,
+        contributor=sam,
+        needs={"breaks": "A 10-minute break each hour", "large_print": ""},
+    )
+
+    def time(
+        who: Any, recorder: User, proj: Any, name: str, day: date, minutes: int, **kw: Any
+    ) -> Any:
+        return timesheets.create_time_entry(
+            actor=recorder,
+            data=timesheets.EntryInput(
+                contributor_id=who.id,
+                project_id=proj.id,
+                activity_type_id=activity[name].id,
+                work_date=day,
+                minutes=minutes,
+                **kw,
+            ),
+        )
+
+    def approve(entry: Any, submitter: User, approver: User) -> Any:
+        timesheets.submit_time_entry(actor=submitter, entry=entry)
+        timesheets.approve_time_entry(actor=approver, entry=entry)
+        return entry
+
+    # Paid in the first run.
+    approve(time(sam, sam_user, peer, "Meeting", date(2026, 5, 12), 95), sam_user, chris)
+    approve(time(sam, sam_user, panel, "Interview panel", date(2026, 5, 20), 180), sam_user, chris)
+    approve(time(jordan, chris, peer, "Preparation", date(2026, 5, 14), 120), chris, lee)
+    approve(time(priya, chris, peer, "Preparation", date(2026, 5, 14), 150), chris, lee)
+    bus = expenses.create_expense(
+        actor=sam_user,
+        data=expenses.ClaimInput(
+            contributor_id=sam.id,
+            project_id=peer.id,
+            claim_date=date(2026, 5, 12),
+            category="public_transport",
+            description="Bus to the meeting and back",
+            amount_pence=560,
+            receipt_missing_reason="Paid with a contactless card on the bus",
+        ),
+    )
+    expenses.submit_expense(actor=sam_user, claim=bus)
+    expenses.approve_expense(actor=chris, claim=bus)
+    data_top_up = adaptations.create_request(
+        actor=sam_user,
+        data=adaptations.RequestInput(
+            contributor_id=sam.id,
+            project_id=peer.id,
+            kind="data_top_up",
+            description="Mobile data for online meetings",
+            estimated_pence=1000,
+            provision="gift",
+            payment="reimburse",
+        ),
+    )
+    adaptations.submit_request(actor=sam_user, item=data_top_up)
+    adaptations.approve_request(actor=chris, item=data_top_up)
+    adaptations.mark_provided(actor=chris, item=data_top_up, actual_pence=1000)
+    first = payments.create_payment_run(actor=fran, cut_off=date.today())
+    issued = payments.confirm_payment_run(actor=fran, run_id=first.id)
+    payments.mark_run_paid(
+        actor=fran, run_id=first.id, paid_on=date.today(), reference="BACS 2026-06"
+    )
+
+    # Confirmed but not yet paid; Jordan's slip is voided (paid by cash instead, say).
+    approve(time(sam, sam_user, peer, "Meeting", date(2026, 9, 8), 60), sam_user, chris)
+    mileage = expenses.create_expense(
+        actor=sam_user,
+        data=expenses.ClaimInput(
+            contributor_id=sam.id,
+            project_id=peer.id,
+            claim_date=date(2026, 9, 8),
+            category="mileage",
+            description="Home to the community centre and back",
+            miles="23.4",
+            vehicle="car",
+            passengers=1,
+        ),
+    )
+    expenses.submit_expense(actor=sam_user, claim=mileage)
+    expenses.approve_expense(actor=chris, claim=mileage)
+    approve(time(jordan, chris, peer, "Meeting", date(2026, 9, 8), 60), chris, lee)
+    taxi = expenses.create_expense(
+        actor=chris,
+        data=expenses.ClaimInput(
+            contributor_id=priya.id,
+            project_id=panel.id,
+            claim_date=date(2026, 9, 15),
+            category="taxi",
+            description="Accessible taxi after a late panel",
+            amount_pence=6400,
+            receipt_missing_reason="Receipt handed to the coordinator",
+        ),
+    )
+    expenses.submit_expense(actor=chris, claim=taxi)
+    expenses.approve_expense(actor=lee, claim=taxi, override_reason="No accessible bus at 9pm")
+    second = payments.create_payment_run(actor=fran, cut_off=date.today())
+    issued += payments.confirm_payment_run(actor=fran, run_id=second.id)
+    jordan_slip = next(
+        i.slip for i in issued if i.slip.run_id == second.id and i.slip.contributor_id == jordan.id
+    )
+    payments.void_slip(
+        actor=fran,
+        slip_id=jordan_slip.id,
+        reason="Jordan asked to be paid in cash; reissued in the next run",
+    )
+
+    # A draft run: Jordan's work again, and newly approved work.
+    approve(time(morgan, chris, panel, "Interview panel", date(2026, 10, 6), 150), chris, lee)
+    approve(
+        time(sam, sam_user, panel, "Meeting", date(2026, 10, 13), 45, fee_choice="decline"),
+        sam_user,
+        chris,
+    )
+    payments.create_payment_run(actor=fran, cut_off=date.today())
+
+    # Waiting for a decision, sent back, drafts, withdrawn, and adaptations in each state.
+    approve(time(sam, sam_user, peer, "Preparation", date(2026, 11, 2), 90), sam_user, chris)
+    timesheets.submit_time_entry(
+        actor=sam_user, entry=time(sam, sam_user, peer, "Meeting", date(2026, 11, 9), 120)
+    )
+    sent_back = time(sam, sam_user, panel, "Travel time", date(2026, 11, 10), 200)
+    timesheets.submit_time_entry(actor=sam_user, entry=sent_back)
+    timesheets.return_time_entry(
+        actor=chris,
+        entry=sent_back,
+        reason="Travel time is paid up to 2 hours for this panel. Could you change it to 120?",
+    )
+    time(
+        sam,
+        sam_user,
+        peer,
+        "Meeting",
+        date(2026, 11, 16),
+        60,
+        notes="Not sure which project this was for",
+    )
+    withdrawn = time(sam, sam_user, peer, "Meeting", date(2026, 11, 3), 60)
+    timesheets.submit_time_entry(actor=sam_user, entry=withdrawn)
+    timesheets.withdraw_time_entry(actor=sam_user, entry=withdrawn)
+    timesheets.submit_time_entry(
+        actor=chris,
+        entry=time(
+            priya,
+            chris,
+            panel,
+            "Interview panel",
+            date(2026, 11, 17),
+            150,
+            fee_choice="reduce",
+            fee_requested_pence=2500,
+        ),
+    )
+    timesheets.submit_time_entry(
+        actor=lee, entry=time(dee, lee, training, "Training", date(2026, 11, 12), 300)
+    )
+    laptop = adaptations.create_request(
+        actor=sam_user,
+        data=adaptations.RequestInput(
+            contributor_id=sam.id,
+            project_id=peer.id,
+            kind="laptop",
+            description="A laptop to join the research team's online sessions",
+            estimated_pence=35000,
+            provision="loan",
+            payment="supplier",
+            needed_by=date(2026, 12, 1),
+        ),
+    )
+    adaptations.submit_request(actor=sam_user, item=laptop)
+    adaptations.approve_request(actor=chris, item=laptop)
+    adaptations.mark_provided(actor=chris, item=laptop, actual_pence=32999)
+    interpreter = adaptations.create_request(
+        actor=chris,
+        data=adaptations.RequestInput(
+            contributor_id=morgan.id,
+            project_id=panel.id,
+            kind="bsl_interpreter",
+            description="BSL interpreter for the December panel",
+            estimated_pence=36000,
+            provision="service",
+            payment="supplier",
+            needed_by=date(2026, 12, 8),
+        ),
+    )
+    adaptations.submit_request(actor=chris, item=interpreter)
+    for who, proj, when, pence in [(sam, peer, date(2026, 11, 18), 1280)]:
+        claim = expenses.create_expense(
+            actor=sam_user,
+            data=expenses.ClaimInput(
+                contributor_id=who.id,
+                project_id=proj.id,
+                claim_date=when,
+                category="subsistence",
+                description="Lunch on a full-day workshop",
+                amount_pence=pence,
+                receipt_missing_reason="Lost it on the way home",
+            ),
+        )
+        expenses.submit_expense(actor=sam_user, claim=claim)
+    # Make the history look like real life: approvals a few days after the work, and the
+    # first run paid a few weeks later.
+    _spread_dates()
+    del issued
+
+
+def _spread_dates() -> None:
+    """Set decision times a few days after the work (demo data only; services use 'now')."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.timesheets.models import TimeEntry
+
+    for entry in db.session.scalars(select(TimeEntry).where(TimeEntry.approved_at.is_not(None))):
+        decided = datetime.combine(entry.work_date + timedelta(days=4), time(11), tzinfo=UTC)
+        entry.submitted_at = decided - timedelta(days=2)
+        entry.decided_at = entry.approved_at = decided
+        if entry.paid_at is not None:
+            entry.paid_at = decided + timedelta(days=12)
+    db.session.flush()

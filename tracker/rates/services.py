@@ -8,16 +8,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
+from tracker.contributors.services import visible_contributor_ids_query
 from tracker.errors import Conflict, TrackerError
 from tracker.expenses import domain as expenses_domain
 from tracker.extensions import db
 from tracker.money import format_money
-from tracker.projects.models import ActivityType, Project
+from tracker.projects.models import ActivityType, Project, ProjectCoordinator
 from tracker.rates import domain, shipped
 from tracker.rates.models import ExpenseCap, MileageRate, Rate, Threshold
 from tracker.timesheets.models import TimeEntry
@@ -377,6 +378,28 @@ def list_rates() -> list[Rate]:
     return list(db.session.scalars(select(Rate).order_by(Rate.effective_from, Rate.id)))
 
 
+def visible_rates_query(user: User) -> Select[Rate]:
+    """Finance and admin see every rate; coordinators the organisation's defaults and the rates
+    of their own projects and of contributors they see (as on the rate card page)."""
+    query = select(Rate)
+    if not user.has_role("finance", "admin"):
+        query = query.where(
+            or_(
+                Rate.project_id.is_(None),
+                Rate.project_id.in_(
+                    select(ProjectCoordinator.project_id).where(
+                        ProjectCoordinator.user_id == user.id
+                    )
+                ),
+            ),
+            or_(
+                Rate.contributor_id.is_(None),
+                Rate.contributor_id.in_(visible_contributor_ids_query(user)),
+            ),
+        )
+    return query.order_by(Rate.effective_from, Rate.id)
+
+
 # --- mileage ------------------------------------------------------------------------------------
 
 VEHICLE_LABELS: dict[str, str] = {
@@ -594,6 +617,13 @@ def add_threshold(
         },
     )
     return row
+
+
+def ensure_shipped_reference_data() -> None:
+    """Load the shipped examples where the tables are empty (a database made without
+    migrations); a migrated database already has them."""
+    if db.session.scalar(select(MileageRate.id).limit(1)) is None:
+        load_shipped_reference_data()
 
 
 def load_shipped_reference_data() -> None:
