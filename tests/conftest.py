@@ -128,3 +128,28 @@ def sign_in(client: FlaskClient, email: str, password: str = "a-long-password-1"
         assert user is not None and user.totp_secret
         response = client.post("/sign-in/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
     return response
+
+
+@pytest.fixture
+def paying(app: Flask) -> Any:
+    """A world with a finance user and helpers to approve work for several people."""
+    from tests.items import Paying
+
+    return Paying()
+
+
+@pytest.fixture
+def run_factory(paying: Any) -> Any:
+    """Create and commit a draft payment run as the finance user."""
+    from datetime import date
+
+    from tracker.payments import services as payments
+
+    def make(**kw: Any) -> Any:
+        run = payments.create_payment_run(
+            actor=paying.finance, cut_off=kw.pop("cut_off", date.today()), **kw
+        )
+        db.session.commit()
+        return run
+
+    return make

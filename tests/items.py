@@ -1,5 +1,5 @@
 """A small world for item tests: a project with a coordinator, a contributor with a login,
-a rate, and helpers to record items through the services."""
+a rate, and helpers to record items through the services (and approve them for payment)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from typing import Any
 from tests.factories import make_activity, make_contributor, make_project, make_user
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
+from tracker.expenses import services as expenses
+from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import services as rates
 from tracker.timesheets import services as timesheets
+from tracker.timesheets.models import TimeEntry
 
 
 @dataclass
@@ -59,3 +62,49 @@ def entry_input(world: World, **overrides: Any) -> timesheets.EntryInput:
     }
     values.update(overrides)
     return timesheets.EntryInput(**values)
+
+
+class Paying:
+    """A world with a finance user and helpers to approve work for several people."""
+
+    def __init__(self) -> None:
+        self.world: World = make_world()
+        rates.load_shipped_reference_data()
+        self.finance: User = make_user("finance", name="Fran")
+        self.people = [self.world.person]
+        db.session.commit()
+
+    def add_person(self, name: str, method: str | None = "bank_transfer") -> Any:
+        person = make_contributor(projects_=[self.world.project], name=name, payment_method=method)
+        self.people.append(person)
+        return person
+
+    def approved_time(
+        self, person: Any, minutes: int = 50, on: date = date(2026, 5, 4), **kw: Any
+    ) -> TimeEntry:
+        w = self.world
+        entry = timesheets.create_time_entry(
+            actor=w.coordinator,
+            data=entry_input(w, contributor_id=person.id, minutes=minutes, work_date=on, **kw),
+        )
+        timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
+        timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+        db.session.commit()
+        return entry
+
+    def approved_expense(self, person: Any, pence: int = 450, **kw: Any) -> Any:
+        w = self.world
+        values: dict[str, Any] = {
+            "contributor_id": person.id,
+            "project_id": w.project.id,
+            "claim_date": date(2026, 5, 5),
+            "category": "public_transport",
+            "amount_pence": pence,
+            "receipt_missing_reason": "Bus ticket",
+        }
+        values.update(kw)
+        claim = expenses.create_expense(actor=w.coordinator, data=ClaimInput(**values))
+        expenses.submit_expense(actor=w.coordinator, claim=claim)
+        expenses.approve_expense(actor=w.other_coordinator, claim=claim)
+        db.session.commit()
+        return claim

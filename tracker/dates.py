@@ -38,3 +38,8 @@ def end_of_local_day(day: date) -> datetime:
     """The first UTC instant after `day` ends in London (so `approved_at < this` means on or
     before `day`)."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+def start_of_local_day(day: date) -> datetime:
+    """The UTC instant `day` begins in London."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)

@@ -1,0 +1,235 @@
+"""Read-only report queries. Every figure is an SQL aggregate (SUM, COUNT, GROUP BY) over
+indexed columns: nothing here loads item rows into Python, so reports stay fast at 100,000+
+entries and a page's query count does not depend on how much data there is."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, extract, func, select, union
+
+from tracker.adaptations.models import AdaptationRequest
+from tracker.dates import end_of_local_day, start_of_local_day
+from tracker.expenses.models import ExpenseClaim
+from tracker.extensions import db
+from tracker.timesheets.models import TimeEntry
+
+APPROVED_UNPAID = ("approved", "in_run", "on_slip")
+APPROVED_OR_LATER = ("approved", "in_run", "on_slip", "paid")
+PROVIDED = ("provided", "loan_returned")
+LINES = ("fees", "expenses", "adaptations", "other")
+
+
+@dataclass
+class LineFigures:
+    """Committed and spent pence for one budget line."""
+
+    committed_pence: int = 0
+    spent_pence: int = 0
+
+
+def _sum(condition: Any, value: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _adaptation_spent() -> Any:
+    a = AdaptationRequest
+    return a.status.in_(PROVIDED) & ((a.payment == "supplier") | (a.payment_status == "paid"))
+
+
+def line_figures(
+    project_ids: Iterable[int], start: date, end: date
+) -> dict[tuple[int, str], LineFigures]:
+    """Committed and spent per (project, line) for work dated within the period.
+
+    Fees and expenses: committed = approved and not yet paid; spent = paid. Adaptations:
+    approved requests count at their estimate until provided; provided ones at actual cost,
+    spent once the supplier is paid (at provision) or the contributor's slip is paid.
+    Three grouped queries, whatever the number of projects or items.
+    """
+    ids = list(project_ids)
+    figures: dict[tuple[int, str], LineFigures] = defaultdict(LineFigures)
+    if not ids:
+        return figures
+    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
+    queries = {
+        "fees": select(
+            t.project_id,
+            _sum(t.status.in_(APPROVED_UNPAID), t.fee_pence),
+            _sum(t.status == "paid", t.fee_pence),
+        )
+        .where(
+            t.project_id.in_(ids), t.work_date.between(start, end), t.status.in_(APPROVED_OR_LATER)
+        )
+        .group_by(t.project_id),
+        "expenses": select(
+            e.project_id,
+            _sum(e.status.in_(APPROVED_UNPAID), e.approved_pence),
+            _sum(e.status == "paid", e.approved_pence),
+        )
+        .where(
+            e.project_id.in_(ids), e.claim_date.between(start, end), e.status.in_(APPROVED_OR_LATER)
+        )
+        .group_by(e.project_id),
+        "adaptations": select(
+            a.project_id,
+            func.coalesce(
+                func.sum(
+                    case(
+                        (a.status == "approved", a.estimated_pence),
+                        (a.status.in_(PROVIDED) & ~_adaptation_spent(), a.actual_pence),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+            _sum(_adaptation_spent(), a.actual_pence),
+        )
+        .where(
+            a.project_id.in_(ids),
+            a.status.in_(("approved", *PROVIDED)),
+            a.approved_at >= start_of_local_day(start),
+            a.approved_at < end_of_local_day(end),
+        )
+        .group_by(a.project_id),
+    }
+    for line, query in queries.items():
+        for project_id, committed, spent in db.session.execute(query).all():
+            figures[(project_id, line)] = LineFigures(int(committed), int(spent))
+    return figures
+
+
+def monthly_spend(project_id: int, start: date, end: date) -> dict[str, dict[tuple[int, int], int]]:
+    """Spent pence per line per (year, month) of payment, for the burn-up chart."""
+    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
+    result: dict[str, dict[tuple[int, int], int]] = {line: {} for line in LINES}
+    sources = {
+        "fees": (
+            t.paid_at,
+            t.fee_pence,
+            (t.status == "paid") & t.work_date.between(start, end) & (t.project_id == project_id),
+        ),
+        "expenses": (
+            e.paid_at,
+            e.approved_pence,
+            (e.status == "paid") & e.claim_date.between(start, end) & (e.project_id == project_id),
+        ),
+        "adaptations": (
+            func.coalesce(a.paid_at, a.provided_at),
+            a.actual_pence,
+            _adaptation_spent()
+            & (a.project_id == project_id)
+            & (a.approved_at >= start_of_local_day(start))
+            & (a.approved_at < end_of_local_day(end)),
+        ),
+    }
+    for line, (moment, amount, condition) in sources.items():
+        year, month = extract("year", moment), extract("month", moment)
+        for y, m, total in db.session.execute(
+            select(year, month, func.sum(amount)).where(condition).group_by(year, month)
+        ).all():
+            result[line][(int(y), int(m))] = int(total or 0)
+    return result
+
+
+@dataclass
+class ProjectSummary:
+    """Anonymous figures for one project (or, with project_id None, a whole fund)."""
+
+    project_id: int | None
+    minutes: int = 0
+    declined_minutes: int = 0
+    fees_paid_pence: int = 0
+    expenses_paid_pence: int = 0
+    contributors: int = 0
+    adaptations: dict[str, int] | None = None
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def declined_fee_hours(self) -> Decimal:
+        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+
+
+def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
+    """Hours (every approved entry, paid or not; declined-fee hours too), fees and expenses
+    paid, distinct contributors and adaptations provided by kind, per project."""
+    ids = list(project_ids)
+    found = {pid: ProjectSummary(pid, adaptations={}) for pid in ids}
+    if not ids:
+        return found
+    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
+    for pid, minutes, declined, fees in db.session.execute(
+        select(
+            t.project_id,
+            func.coalesce(func.sum(t.minutes), 0),
+            _sum(t.fee_choice == "decline", t.minutes),
+            _sum(t.status == "paid", t.fee_pence),
+        )
+        .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
+        .group_by(t.project_id)
+    ).all():
+        found[pid].minutes, found[pid].declined_minutes = int(minutes), int(declined)
+        found[pid].fees_paid_pence = int(fees)
+    for pid, paid in db.session.execute(
+        select(e.project_id, func.sum(e.approved_pence))
+        .where(e.project_id.in_(ids), e.status == "paid")
+        .group_by(e.project_id)
+    ).all():
+        found[pid].expenses_paid_pence = int(paid or 0)
+    people = _people_query(ids).subquery()
+    for pid, count in db.session.execute(
+        select(people.c.project_id, func.count(func.distinct(people.c.contributor_id))).group_by(
+            people.c.project_id
+        )
+    ).all():
+        found[pid].contributors = int(count)
+    for pid, kind, count in db.session.execute(
+        select(a.project_id, a.kind, func.count())
+        .where(a.project_id.in_(ids), a.status.in_(PROVIDED))
+        .group_by(a.project_id, a.kind)
+    ).all():
+        assert found[pid].adaptations is not None
+        found[pid].adaptations[kind] = int(count)  # type: ignore[index]
+    return found
+
+
+def _people_query(ids: list[int]) -> Any:
+    """(project, contributor) pairs of everyone with approved work or expenses."""
+    t, e = TimeEntry, ExpenseClaim
+    return union(
+        select(t.project_id.label("project_id"), t.contributor_id.label("contributor_id")).where(
+            t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER)
+        ),
+        select(e.project_id, e.contributor_id).where(
+            e.project_id.in_(ids), e.status.in_(APPROVED_OR_LATER)
+        ),
+    )
+
+
+def fund_summary(project_ids: Iterable[int]) -> ProjectSummary:
+    """The fund's figures: sums over its projects, but people counted once across them."""
+    ids = list(project_ids)
+    per_project = project_summaries(ids)
+    total = ProjectSummary(None, adaptations={})
+    for summary in per_project.values():
+        total.minutes += summary.minutes
+        total.declined_minutes += summary.declined_minutes
+        total.fees_paid_pence += summary.fees_paid_pence
+        total.expenses_paid_pence += summary.expenses_paid_pence
+        for kind, count in (summary.adaptations or {}).items():
+            assert total.adaptations is not None
+            total.adaptations[kind] = total.adaptations.get(kind, 0) + count
+    if ids:
+        people = _people_query(ids).subquery()
+        total.contributors = int(
+            db.session.scalar(select(func.count(func.distinct(people.c.contributor_id)))) or 0
+        )
+    return total
