@@ -161,3 +161,25 @@ def test_demo_secret_of_80_bits_still_verifies(client: FlaskClient) -> None:
     client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     response = client.post("/sign-in/code", data={"code": totp(DEMO_TOTP_SECRET).now()})
     assert response.headers["Location"] == "/"
+
+
+def test_keep_alive_renews_the_session_and_needs_csrf(app, client: FlaskClient) -> None:
+    user = make_user("contributor")
+    sign_in(client, user.email)
+    page = client.get("/")
+    assert 'name="session-timeout-minutes" content="60"' in page.text
+    assert client.post("/session/keep-alive").status_code == 204
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/session/keep-alive").status_code == 400
+
+
+def test_idle_session_older_than_the_timeout_is_refused(app, client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    user = make_user("contributor")
+    sign_in(client, user.email)
+    assert client.get("/").status_code == 200
+    app.permanent_session_lifetime = timedelta(seconds=-1)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")

@@ -147,6 +147,14 @@ def sign_out() -> Any:
     return redirect(url_for("auth.sign_in"))
 
 
+@bp.route("/session/keep-alive", methods=["POST"])
+@access(SIGNED_IN)
+def keep_alive() -> Any:
+    """Touching the session renews the idle timeout; the warning banner calls this."""
+    session.modified = True
+    return "", 204
+
+
 @bp.route("/profile", methods=["GET"])
 @access(SIGNED_IN)
 def profile() -> Any:
