@@ -17,8 +17,16 @@ def test_demo_loads_once_with_work_in_every_state(app) -> None:
     db.session.commit()
     assert load_demo() is False
     statuses = set(db.session.scalars(select(TimeEntry.status)))
-    assert statuses == {"draft", "submitted", "returned", "withdrawn", "approved", "in_run",
-                        "on_slip", "paid"}
+    assert statuses == {
+        "draft",
+        "submitted",
+        "returned",
+        "withdrawn",
+        "approved",
+        "in_run",
+        "on_slip",
+        "paid",
+    }
     assert set(db.session.scalars(select(PaymentRun.status))) == {"paid", "confirmed", "draft"}
     assert set(db.session.scalars(select(PaymentSlip.status))) == {"paid", "issued", "void"}
     assert db.session.scalar(select(func.count(ExpenseClaim.id))) >= 4

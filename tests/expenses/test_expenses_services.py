@@ -98,7 +98,7 @@ def test_claim_over_the_cap_needs_the_cap_or_a_reason(app) -> None:
     )
     expenses.submit_expense(actor=w.person_user, claim=claim)
     assert claim.over_cap
-    with pytest.raises(TrackerError, match="over the £50.00 cap"):
+    with pytest.raises(TrackerError, match=r"over the £50\.00 cap"):
         expenses.approve_expense(actor=w.coordinator, claim=claim)
     expenses.approve_expense(actor=w.coordinator, claim=claim, at_cap=True)
     assert (claim.amount_pence, claim.approved_pence) == (6500, 5000)
