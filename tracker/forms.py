@@ -13,12 +13,17 @@ from tracker.money import MoneyError, format_money, parse_money, pounds_string
 
 
 class _DateInput(GovDateInput):
-    """GOV.UK day, month and year boxes that cope with a form posted with fewer boxes."""
+    """GOV.UK day, month and year boxes that cope with a form posted with fewer boxes, and
+    whose day box carries the field's id, so the error summary's link puts the cursor in the
+    date (GovDateInput gives the id to the wrapper)."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> Any:
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = ([*field.raw_data, "", "", ""])[:3]
-        return super().map_gov_params(field, **kwargs)
+        params = super().map_gov_params(field, **kwargs)
+        params["id"] = f"{field.id}-date"
+        params["items"][0]["id"] = field.id
+        return params
 
 
 class DateField(Field):

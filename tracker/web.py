@@ -58,6 +58,7 @@ def local_datetime(value: datetime | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     WTFormsHelpers(app)
+    app.add_template_global(error_summary)
     app.add_template_filter(format_money, "money")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(long_date, "long_date")
@@ -66,6 +67,17 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"nav_items": nav_items(app), "now_utc": datetime.now(UTC)}
+
+
+def error_summary(form: Any) -> dict[str, Any]:
+    """The GOV.UK error summary for a form: each field's first message linking to the field,
+    then messages about the form as a whole (without a link)."""
+    items: list[dict[str, str]] = []
+    for field in form:
+        if field.errors and not isinstance(field.errors, dict):
+            items.append({"text": str(field.errors[0]), "href": f"#{field.id}"})
+    items += [{"text": str(message)} for message in form.form_errors]
+    return {"titleText": "There is a problem", "errorList": items}
 
 
 def show_service_error(form: Any, error: Any) -> None:
