@@ -25,10 +25,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
     ("Payment runs", "payments.runs", frozenset({"finance"})),
     ("Budgets", "budgets.index", frozenset({"coordinator", "finance", "admin"})),
     ("Reports", "reports.index", frozenset({"finance", "funder", "admin"})),
-    ("Users", "admin.users", frozenset({"admin"})),
-    ("Funds", "admin.funds", frozenset({"admin"})),
-    ("Activities", "admin.activity_types", frozenset({"admin"})),
-    ("Audit", "audit.index", frozenset({"admin"})),
+    ("Admin", "admin.index", frozenset({"admin"})),
 ]
 
 
