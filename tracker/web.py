@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str] | None]] = [
 
 
 def nav_items(app: Flask) -> list[dict[str, Any]]:
+    """The links this user may use; the one whose address best matches the page is active."""
     if not current_user.is_authenticated:
         return []
     items = []
@@ -38,11 +39,15 @@ def nav_items(app: Flask) -> list[dict[str, Any]]:
             continue
         if roles is not None and not current_user.has_role(*roles):
             continue
-        href = url_for(endpoint)
-        active = request.endpoint == endpoint or (
-            endpoint != "main.home" and request.path.startswith(href)
-        )
-        items.append({"text": text, "href": href, "active": active})
+        items.append({"text": text, "href": url_for(endpoint), "active": False})
+    matches = [
+        item
+        for item in items
+        if request.path == item["href"]
+        or (item["href"] != "/" and request.path.startswith(item["href"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["href"]))["active"] = True
     return items
 
 
