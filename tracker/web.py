@@ -33,7 +33,7 @@ def nav_items(app: Flask) -> list[dict[str, Any]]:
     """The links this user may use; the one whose address best matches the page is active."""
     if not current_user.is_authenticated:
         return []
-    items = []
+    items: list[dict[str, Any]] = []
     for text, endpoint, roles in NAVIGATION:
         if endpoint not in app.view_functions:
             continue
@@ -47,7 +47,7 @@ def nav_items(app: Flask) -> list[dict[str, Any]]:
         or (item["href"] != "/" and request.path.startswith(item["href"]))
     ]
     if matches:
-        max(matches, key=lambda item: len(item["href"]))["active"] = True
+        max(matches, key=lambda item: len(str(item["href"])))["active"] = True
     return items
 
 
