@@ -177,6 +177,7 @@ def _header(organisation: Mapping[str, Any], title: str, facts: list[tuple[str, 
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 2, BRAND),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (0, -1), 2),
             ]
         )
     )
@@ -194,7 +195,9 @@ def _person(snapshot: Snapshot) -> Table:
         [[Paragraph(_text(k), HEAD), Paragraph(_text(v), CELL)] for k, v in rows],
         colWidths=[40 * mm, 134 * mm],
     )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 2)])
+    )
     return table
 
 
@@ -227,7 +230,7 @@ def render_slip(snapshot: Snapshot) -> bytes:
                     ]
                     for f in fees
                 ],
-                [20 * mm, 35 * mm, 27 * mm, 22 * mm, 45 * mm, 25 * mm],
+                [23 * mm, 33 * mm, 26 * mm, 22 * mm, 45 * mm, 25 * mm],
                 right={5},
             )
         )
@@ -249,7 +252,7 @@ def render_slip(snapshot: Snapshot) -> bytes:
                     ]
                     for e in expenses
                 ],
-                [20 * mm, 35 * mm, 32 * mm, 62 * mm, 25 * mm],
+                [23 * mm, 33 * mm, 31 * mm, 62 * mm, 25 * mm],
                 right={4},
             )
         )
@@ -298,8 +301,9 @@ def render_statement(statement: Snapshot) -> bytes:
             BODY,
         ),
         Paragraph(
-            "This lists every payment slip issued in the tax year. Fees are payment for time "
-            "given. Expenses are money paid back for costs, not income.",
+            "This lists every payment made in the tax year (6 April to 5 April), by the date it "
+            "was paid. Fees are payment for time given. Expenses are money paid back for costs, "
+            "not income.",
             BODY,
         ),
         Spacer(1, 3 * mm),

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
-from tracker.dates import local_date, long_date
+from tracker.dates import long_date
 from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
 from tracker.rates.domain import tax_year_start
@@ -157,8 +157,8 @@ def tax_year_of(day: date) -> TaxYear:
 
 
 def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: date) -> bytes:
-    """A PDF of every live slip issued to the contributor in the tax year (fees and expenses
-    kept apart), to show a benefits office."""
+    """A PDF of every slip paid to the contributor in the tax year (by the date paid; fees and
+    expenses kept apart), to show a benefits office. Unpaid slips are not income yet."""
     contributor = db.session.get(Contributor, contributor_id)
     if contributor is None or not (user.has_role("finance") or contributor.user_id == user.id):
         raise NotFound("That statement was not found.")
@@ -167,18 +167,17 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             select(PaymentSlip)
             .where(
                 PaymentSlip.contributor_id == contributor_id,
-                PaymentSlip.status != "void",
-                PaymentSlip.issued_on.between(tax_year.start, tax_year.end),
+                PaymentSlip.status == "paid",
+                PaymentSlip.paid_on.between(tax_year.start, tax_year.end),
             )
-            .order_by(PaymentSlip.issued_on, PaymentSlip.id)
+            .order_by(PaymentSlip.paid_on, PaymentSlip.id)
         )
     )
     months: dict[str, int] = {}
     for slip in slips:
-        paid = slip.paid_on or (local_date(slip.paid_at) if slip.paid_at else None)
-        if paid is not None:
-            key = f"{paid:%B %Y}"
-            months[key] = months.get(key, 0) + slip.fees_pence
+        assert slip.paid_on is not None
+        key = f"{slip.paid_on:%B %Y}"
+        months[key] = months.get(key, 0) + slip.fees_pence
     data = {
         "organisation": organisation(),
         "contributor": {"name": contributor.preferred_name, "reference": contributor.reference},
@@ -188,7 +187,7 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             {
                 "number": s.number,
                 "issued_on_text": long_date(s.issued_on),
-                "paid_on_text": long_date(s.paid_on) if s.paid_on else "",
+                "paid_on_text": long_date(s.paid_on),
                 "fees_pence": s.fees_pence,
                 "expenses_pence": s.expenses_pence,
                 "total_pence": s.total_pence,
