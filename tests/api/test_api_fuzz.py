@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -9,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api.api_support import bearer
-from tests.factories import make_contributor, make_fund, make_project, make_user
+from tests.factories import make_activity, make_contributor, make_fund, make_project, make_user
+from tracker.adaptations import services as adaptations
+from tracker.expenses import services as expenses
+from tracker.extensions import db
+from tracker.payments import services as payments
+from tracker.projects import services as projects
+from tracker.rates import services as rates
+from tracker.timesheets import services as timesheets
 
 # Field names the API reads, so that random bodies often reach the typed readers and services.
 FIELDS = [
@@ -34,6 +42,37 @@ FIELDS = [
     "fund_ids",
     "contributor_id",
     "role",
+    "activity_type_id",
+    "basis",
+    "amount_pence",
+    "half_day_pence",
+    "day_pence",
+    "increment_minutes",
+    "rounding",
+    "minimum_minutes",
+    "half_day_max_minutes",
+    "effective_from",
+    "note",
+    "work_date",
+    "minutes",
+    "notes",
+    "fee_requested_pence",
+    "reason",
+    "date",
+    "category",
+    "description",
+    "miles",
+    "vehicle",
+    "passengers",
+    "receipt_missing_reason",
+    "at_cap",
+    "override_reason",
+    "kind",
+    "estimated_pence",
+    "actual_pence",
+    "provision",
+    "payment",
+    "needed_by",
 ]
 
 scalars = (
@@ -43,7 +82,29 @@ scalars = (
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats()
     | st.text()
-    | st.sampled_from(["coordinator", "admin", "2026-04-01", "2026-02-30", "a@b.org", "cash"])
+    | st.sampled_from(
+        [
+            "coordinator",
+            "admin",
+            "2026-04-01",
+            "2026-02-30",
+            "0001-01-01",
+            "9999-12-31",
+            "a@b.org",
+            "cash",
+            "mileage",
+            "car",
+            "30.0",
+            "1e9",
+            "NaN",
+            "reduce",
+            "laptop",
+            "loan",
+            "reimburse",
+            "hour",
+            "day",
+        ]
+    )
 )
 json_values = st.recursive(
     scalars,
@@ -55,16 +116,20 @@ json_values = st.recursive(
 )
 
 
-def _post_targets(app: Flask) -> list[str]:
-    """Every POST route of the API, with the ids of real rows in its path."""
+def _write_targets(app: Flask) -> list[tuple[str, str]]:
+    """Every POST and PATCH route of the API, with the ids of real rows in its path."""
     ids = app.extensions["api_fuzz"]["ids"]
-    urls = []
+    targets = []
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1") and "POST" in (rule.methods or ()):
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        for method in {"POST", "PATCH"} & set(rule.methods or ()):
+            missing = set(rule.arguments) - set(ids)
+            assert not missing, f"{rule.rule}: make a row for {sorted(missing)} in _setup"
             built = rule.build({name: ids[name] for name in rule.arguments})
             assert built is not None
-            urls.append(built[1])
-    return sorted(urls)
+            targets.append((method, built[1]))
+    return sorted(targets)
 
 
 def _setup(app: Flask) -> dict[str, Any]:
@@ -72,31 +137,105 @@ def _setup(app: Flask) -> dict[str, Any]:
     if "api_fuzz" not in app.extensions:
         coordinator = make_user("coordinator")
         project = make_project(coordinators=[coordinator], funds=[make_fund()])
-        make_contributor(projects_=[project])
+        # One contributor without a login (the coordinator records for them), one with.
+        offline = make_contributor(projects_=[project])
+        person = make_user("contributor")
+        make_contributor(user=person, projects_=[project])
+        activity = make_activity()
+        rates.load_shipped_reference_data()
+        rates.create_rate(
+            actor=make_user("finance"),
+            data=rates.RateInput(
+                activity_type_id=activity.id,
+                project_id=None,
+                contributor_id=None,
+                basis="hour",
+                effective_from=date(2020, 4, 1),
+                amount_pence=1380,
+            ),
+        )
+        where = {"contributor_id": offline.id, "project_id": project.id}
+        entry = timesheets.create_time_entry(
+            actor=coordinator,
+            data=timesheets.EntryInput(
+                **where, activity_type_id=activity.id, work_date=date(2026, 5, 4), minutes=50
+            ),
+        )
+        claim = expenses.create_expense(
+            actor=coordinator,
+            data=expenses.ClaimInput(
+                **where, claim_date=date(2026, 5, 4), category="taxi", amount_pence=900
+            ),
+        )
+        request = adaptations.create_request(
+            actor=coordinator,
+            data=adaptations.RequestInput(
+                **where,
+                kind="laptop",
+                description="A laptop",
+                estimated_pence=30000,
+                provision="loan",
+                payment="supplier",
+            ),
+        )
+        # Approved work in a confirmed run, so the payment routes have a run and a slip.
+        second = make_user("coordinator")
+        projects.add_coordinator(actor=make_user("admin"), project=project, user=second)
+        paid = timesheets.create_time_entry(
+            actor=coordinator,
+            data=timesheets.EntryInput(
+                **where, activity_type_id=activity.id, work_date=date(2026, 5, 5), minutes=60
+            ),
+        )
+        timesheets.submit_time_entry(actor=coordinator, entry=paid)
+        timesheets.approve_time_entry(actor=second, entry=paid)
+        finance = make_user("finance")
+        run = payments.create_payment_run(actor=finance, cut_off=date.today())
+        [issued] = payments.confirm_payment_run(actor=finance, run_id=run.id)
+        db.session.commit()
         app.extensions["api_fuzz"] = {
-            "ids": {"project_id": project.id, "fund_id": project.funds[0].id},
-            "headers": [bearer(make_user("admin")), bearer(coordinator)],
+            "ids": {
+                "project_id": project.id,
+                "fund_id": project.funds[0].id,
+                "entry_id": entry.id,
+                "expense_id": claim.id,
+                "adaptation_id": request.id,
+                "run_id": run.id,
+                "slip_id": issued.slip.id,
+            },
+            "headers": {
+                "admin": bearer(make_user("admin")),
+                "coordinator": bearer(coordinator),
+                "contributor": bearer(person),
+                "finance": bearer(finance),
+            },
         }
     return dict(app.extensions["api_fuzz"])
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=json_values)
-def test_random_json_to_every_post_endpoint_never_gives_a_500(app: Flask, value: Any) -> None:
+@given(
+    value=json_values,
+    who=st.sampled_from(["admin", "coordinator", "contributor", "finance"]),
+)
+def test_random_json_to_every_post_and_patch_route_never_gives_a_500(
+    app: Flask, value: Any, who: str
+) -> None:
     setup = _setup(app)
     client = app.test_client()
-    urls = _post_targets(app)
-    assert len(urls) >= 7
-    for url in urls:
-        for headers in setup["headers"]:
-            response = client.post(url, headers=headers, json=value)
-            assert response.status_code in {200, 201, 400, 403, 404, 409, 422}, (
-                url,
-                value,
-                response.status_code,
-                response.text,
-            )
-            assert response.is_json
+    targets = _write_targets(app)
+    assert len(targets) >= 30
+    for method, url in targets:
+        response = client.open(url, method=method, headers=setup["headers"][who], json=value)
+        assert response.status_code in {200, 201, 400, 403, 404, 409, 422}, (
+            method,
+            url,
+            who,
+            value,
+            response.status_code,
+            response.text,
+        )
+        assert response.is_json
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -106,7 +245,7 @@ def test_random_page_parameters_never_give_a_500(app: Flask, page: str, per_page
     client = app.test_client()
     response = client.get(
         "/api/v1/projects",
-        headers=setup["headers"][0],
+        headers=setup["headers"]["admin"],
         query_string={"page": page, "per_page": per_page},
     )
     assert response.status_code in {200, 400}, response.text

@@ -1,0 +1,312 @@
+"""API: equipment and adaptation requests, from asking through decisions to provision and loans."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tracker.adaptations import services as adaptations
+from tracker.adaptations.models import ADAPTATION_KINDS, ADAPTATION_STATUSES, AdaptationRequest
+from tracker.api import bp
+from tracker.api.common import Body, iso, json_body, money, paginate
+from tracker.api.items import (
+    DECIDERS,
+    NULLABLE_MONEY,
+    NULLABLE_PENCE,
+    NULLABLE_STRING,
+    READERS,
+    REASON,
+    RECORDERS,
+    check_project_visible,
+    contributor_for,
+    filtered,
+    optional_money,
+    plausible_date,
+    reason,
+    unchanged_contributor,
+)
+from tracker.api.spec import (
+    ID,
+    NULLABLE_DATE,
+    PENCE,
+    component,
+    enum,
+    obj,
+    operation,
+)
+from tracker.auth.access import access
+from tracker.auth.models import User
+from tracker.extensions import db
+from tracker.security import acting_user
+
+REQUEST = "/adaptations/<id:adaptation_id>"
+PAYMENT_STATUSES = ("approved", "in_run", "on_slip", "paid")
+
+ADAPTATION = component(
+    "Adaptation",
+    obj(
+        {
+            "id": ID,
+            "contributor_id": {
+                **ID,
+                "description": "Who needs it. Defaults to your own contributor record; "
+                "coordinators name a contributor of their project.",
+            },
+            "project_id": ID,
+            "kind": enum(*ADAPTATION_KINDS),
+            "description": {"type": "string", "maxLength": 1000},
+            "estimated_pence": {**PENCE, "description": "Roughly what it costs; 0 if unsure"},
+            "estimated": {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"},
+            "actual_pence": {**NULLABLE_PENCE, "description": "Set when it is provided"},
+            "actual": NULLABLE_MONEY,
+            "provision": enum(*adaptations.PROVISIONS),
+            "payment": {
+                **enum(*adaptations.PAYMENTS),
+                "description": "`supplier`: the organisation pays the supplier. `reimburse`: the "
+                "contributor pays and is paid back on their slip.",
+            },
+            "needed_by": NULLABLE_DATE,
+            "status": enum(*ADAPTATION_STATUSES),
+            "payment_status": {
+                **enum(*PAYMENT_STATUSES, nullable=True),
+                "description": "Reimbursed requests, once provided: the money's progress",
+            },
+            "recorded_by_id": ID,
+            "return_reason": {
+                **NULLABLE_STRING,
+                "description": "Why it was sent back or declined",
+            },
+        },
+        required=("project_id", "kind", "description", "estimated_pence", "provision", "payment"),
+        read_only=(
+            "id",
+            "estimated",
+            "actual_pence",
+            "actual",
+            "status",
+            "payment_status",
+            "recorded_by_id",
+            "return_reason",
+        ),
+    ),
+)
+PROVIDED = component(
+    "AdaptationProvided",
+    obj({"actual_pence": {**PENCE, "description": "What it really cost"}}),
+)
+
+
+def adaptation_json(item: AdaptationRequest) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "contributor_id": item.contributor_id,
+        "project_id": item.project_id,
+        "kind": item.kind,
+        "description": item.description,
+        **money("estimated", item.estimated_pence),
+        **optional_money("actual", item.actual_pence),
+        "provision": item.provision,
+        "payment": item.payment,
+        "needed_by": iso(item.needed_by),
+        "status": item.status,
+        "payment_status": item.payment_status,
+        "recorded_by_id": item.recorded_by_id,
+        "return_reason": item.return_reason,
+    }
+
+
+def _item(adaptation_id: int) -> tuple[User, AdaptationRequest]:
+    actor = acting_user()
+    return actor, adaptations.get_visible_request(actor, adaptation_id)
+
+
+def _read(body: Body, item: AdaptationRequest | None = None) -> dict[str, Any]:
+    """The request's fields from the body; for PATCH (`item` given) fields not sent stay."""
+    required = item is None
+    readers: dict[str, Callable[[], Any]] = {
+        "project_id": lambda: body.ident("project_id", required=required),
+        "kind": lambda: body.choice("kind", ADAPTATION_KINDS, required=required) or "",
+        "description": lambda: body.text(
+            "description", required=required, max_length=1000, multiline=True
+        ),
+        "estimated_pence": lambda: body.pence("estimated_pence", required=False),
+        "provision": lambda: (
+            body.choice("provision", adaptations.PROVISIONS, required=required) or ""
+        ),
+        "payment": lambda: body.choice("payment", adaptations.PAYMENTS, required=required) or "",
+        "needed_by": lambda: plausible_date(
+            body, "needed_by", body.date("needed_by", required=False)
+        ),
+    }
+    return {
+        name: read() if item is None or body.has(name) else getattr(item, name)
+        for name, read in readers.items()
+    }
+
+
+@bp.get("/adaptations")
+@access(*READERS)
+@operation(
+    "List the adaptation and equipment requests you may see",
+    description="Newest first. Finance sees requests reimbursed to contributors.",
+    response=ADAPTATION,
+    paginated=True,
+    query={
+        "project": {**ID, "description": "Only this project's requests"},
+        "contributor": {**ID, "description": "Only this contributor's requests"},
+        "status": enum(*ADAPTATION_STATUSES),
+        "kind": enum(*ADAPTATION_KINDS),
+        "payment": enum(*adaptations.PAYMENTS),
+    },
+)
+def list_adaptations() -> Any:
+    query = filtered(
+        adaptations.visible_requests_query(acting_user()),
+        AdaptationRequest,
+        date_column=None,
+        statuses=ADAPTATION_STATUSES,
+        kind=(AdaptationRequest.kind, ADAPTATION_KINDS),
+        payment=(AdaptationRequest.payment, adaptations.PAYMENTS),
+    )
+    return paginate(query.order_by(AdaptationRequest.id.desc()), adaptation_json)
+
+
+@bp.post("/adaptations")
+@access(*RECORDERS)
+@operation(
+    "Ask for equipment or an adaptation (a draft)",
+    request=ADAPTATION,
+    response=ADAPTATION,
+    status=201,
+)
+def create_adaptation() -> Any:
+    body = json_body(message="Check the details of the request.")
+    contributor_id = body.ident("contributor_id", required=False)
+    values = _read(body)
+    body.check()
+    actor = acting_user()
+    contributor = contributor_for(actor, contributor_id)
+    check_project_visible(actor, values["project_id"])
+    data = adaptations.RequestInput(
+        contributor_id=contributor.id if contributor else None, **values
+    )
+    item = adaptations.create_request(actor=actor, data=data)
+    db.session.commit()
+    return adaptation_json(item), 201
+
+
+@bp.get(REQUEST)
+@access(*READERS)
+@operation("One request you may see", response=ADAPTATION)
+def get_adaptation(adaptation_id: int) -> Any:
+    return adaptation_json(_item(adaptation_id)[1])
+
+
+@bp.patch(REQUEST)
+@access(*RECORDERS)
+@operation(
+    "Change a draft request, or one sent back to you",
+    description="Send only the fields to change.",
+    request=ADAPTATION,
+    response=ADAPTATION,
+)
+def update_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    body = json_body(message="Check the details of the request.")
+    unchanged_contributor(body, item.contributor_id)
+    values = _read(body, item)
+    body.check()
+    if values["project_id"] != item.project_id:
+        check_project_visible(actor, values["project_id"])
+    data = adaptations.RequestInput(contributor_id=item.contributor_id, **values)
+    adaptations.update_request(actor=actor, item=item, data=data)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/submit")
+@access(*RECORDERS)
+@operation("Send a request to the coordinator", response=ADAPTATION)
+def submit_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    adaptations.submit_request(actor=actor, item=item)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/withdraw")
+@access(*RECORDERS)
+@operation("Withdraw a request before it is decided", response=ADAPTATION)
+def withdraw_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    adaptations.withdraw_request(actor=actor, item=item)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/approve")
+@access(*DECIDERS)
+@operation(
+    "Approve a request",
+    description="Nobody approves their own request or one they recorded (403).",
+    response=ADAPTATION,
+)
+def approve_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    adaptations.approve_request(actor=actor, item=item)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/decline")
+@access(*DECIDERS)
+@operation("Decline a request with a reason", request=REASON, response=ADAPTATION)
+def decline_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    body = json_body(message="Give a reason the contributor will see.")
+    text = reason(body)
+    body.check()
+    adaptations.decline_request(actor=actor, item=item, reason=text)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/return")
+@access(*DECIDERS)
+@operation("Send a request back with a reason", request=REASON, response=ADAPTATION)
+def return_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    body = json_body(message="Give a reason the contributor will see.")
+    text = reason(body)
+    body.check()
+    adaptations.return_request(actor=actor, item=item, reason=text)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/provided")
+@access(*DECIDERS)
+@operation(
+    "Record that an approved request was provided, and what it cost",
+    description="A reimbursed request then becomes payable at `actual_pence`.",
+    request=PROVIDED,
+    response=ADAPTATION,
+)
+def provide_adaptation(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    body = json_body(message="Enter what it actually cost.")
+    actual_pence = body.pence("actual_pence")
+    body.check()
+    adaptations.mark_provided(actor=actor, item=item, actual_pence=actual_pence)
+    db.session.commit()
+    return adaptation_json(item)
+
+
+@bp.post(REQUEST + "/returned")
+@access(*DECIDERS)
+@operation("Record that a loan was given back", response=ADAPTATION)
+def loan_returned(adaptation_id: int) -> Any:
+    actor, item = _item(adaptation_id)
+    adaptations.mark_loan_returned(actor=actor, item=item)
+    db.session.commit()
+    return adaptation_json(item)

@@ -1,0 +1,399 @@
+"""API: expense claims (mileage worked out from the dated rates), receipts and decisions."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+
+from tracker.api import bp
+from tracker.api.common import Body, field_names, iso, json_body, money, paginate
+from tracker.api.items import (
+    DECIDERS,
+    NULLABLE_MONEY,
+    NULLABLE_PENCE,
+    NULLABLE_STRING,
+    READERS,
+    REASON,
+    RECORDERS,
+    check_project_visible,
+    contributor_for,
+    filtered,
+    filters,
+    optional_body,
+    optional_money,
+    plausible_date,
+    reason,
+    unchanged_contributor,
+)
+from tracker.api.spec import (
+    BOOLEAN,
+    DATE,
+    ID,
+    PENCE,
+    STRING,
+    component,
+    enum,
+    obj,
+    operation,
+)
+from tracker.auth.access import access
+from tracker.auth.models import User
+from tracker.errors import TrackerError
+from tracker.expenses import services as expenses
+from tracker.expenses.models import CATEGORY_CODES, ExpenseClaim
+from tracker.extensions import db
+from tracker.lifecycle.models import ITEM_STATUSES
+from tracker.security import acting_user
+
+VEHICLES = ("car", "motorcycle", "bicycle")
+CLAIM = "/expenses/<id:expense_id>"
+# The service's names for fields that the API calls something else.
+API_NAMES = {"claim_date": "date"}
+
+EXPENSE = component(
+    "Expense",
+    obj(
+        {
+            "id": ID,
+            "contributor_id": {
+                **ID,
+                "description": "Whose claim it is. Defaults to your own contributor record; "
+                "coordinators name a contributor of their project.",
+            },
+            "project_id": ID,
+            "date": {**DATE, "description": "When the money was spent or the journey made"},
+            "category": enum(*CATEGORY_CODES),
+            "description": {"type": "string", "maxLength": 1000, "default": ""},
+            "amount_pence": {
+                **PENCE,
+                "description": "The amount claimed; worked out for mileage (leave it out)",
+            },
+            "amount": {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "example": "4.50"},
+            "miles": {
+                "type": ["string", "null"],
+                "pattern": r"^[0-9]+(\.[0-9])?$",
+                "example": "12.5",
+                "description": "Mileage only: miles to one decimal place",
+            },
+            "vehicle": {**enum(*VEHICLES, nullable=True), "description": "Mileage only"},
+            "passengers": {"type": "integer", "minimum": 0, "maximum": 8, "default": 0},
+            "receipt_missing_reason": {
+                **NULLABLE_STRING,
+                "maxLength": 1000,
+                "description": "Why there is no receipt, if there is none",
+            },
+            "status": enum(*ITEM_STATUSES),
+            "over_cap": {**BOOLEAN, "description": "Above the category's cap per claim"},
+            "approved_pence": {**NULLABLE_PENCE, "description": "Fixed at approval"},
+            "approved": NULLABLE_MONEY,
+            "has_receipt": BOOLEAN,
+            "recorded_by_id": ID,
+            "return_reason": NULLABLE_STRING,
+        },
+        required=("project_id", "date", "category"),
+        read_only=(
+            "id",
+            "amount",
+            "status",
+            "over_cap",
+            "approved_pence",
+            "approved",
+            "has_receipt",
+            "recorded_by_id",
+            "return_reason",
+        ),
+    ),
+)
+RECEIPT_UPLOAD = component(
+    "ReceiptUpload",
+    obj(
+        {
+            "receipt": {
+                "type": "string",
+                "format": "binary",
+                "description": "A photo (JPEG or PNG) or a PDF, at most 10 MB",
+            }
+        }
+    ),
+)
+EXPENSE_APPROVAL = component(
+    "ExpenseApproval",
+    obj(
+        {
+            "at_cap": {**BOOLEAN, "default": False, "description": "Approve the capped amount"},
+            "override_reason": {
+                **STRING,
+                "maxLength": 1000,
+                "description": "Why the full amount over the cap is approved",
+            },
+        },
+        required=(),
+    ),
+)
+
+
+def miles_text(tenths: int | None) -> str | None:
+    """Whole tenths of a mile as the API shows them: 300 -> "30.0"."""
+    return None if tenths is None else f"{Decimal(tenths) / 10:.1f}"
+
+
+def expense_json(claim: ExpenseClaim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "contributor_id": claim.contributor_id,
+        "project_id": claim.project_id,
+        "date": iso(claim.claim_date),
+        "category": claim.category,
+        "description": claim.description,
+        **money("amount", claim.amount_pence),
+        "miles": miles_text(claim.miles_tenths),
+        "vehicle": claim.vehicle,
+        "passengers": claim.passengers,
+        "receipt_missing_reason": claim.receipt_missing_reason,
+        "status": claim.status,
+        "over_cap": claim.over_cap,
+        **optional_money("approved", claim.approved_pence),
+        "has_receipt": claim.receipt_stored_name is not None,
+        "recorded_by_id": claim.recorded_by_id,
+        "return_reason": claim.return_reason,
+    }
+
+
+def _claim(expense_id: int) -> tuple[User, ExpenseClaim]:
+    actor = acting_user()
+    return actor, expenses.get_visible_claim(actor, expense_id)
+
+
+def _miles(body: Body) -> str | None:
+    value = body.data.get("miles")
+    if value is None:
+        return None
+    if type(value) is int:
+        value = str(value)
+    if not isinstance(value, str) or not value.isascii() or len(value) > 12:
+        body.reject("miles", 'Enter the miles as a string, like "12.5"')
+        return None
+    return value
+
+
+def _read(body: Body, claim: ExpenseClaim | None = None) -> dict[str, Any]:
+    """The claim's fields from the body; for PATCH (`claim` given) fields not sent stay."""
+    required = claim is None
+    readers: dict[str, Callable[[], Any]] = {
+        "project_id": lambda: body.ident("project_id", required=required),
+        "claim_date": lambda: plausible_date(body, "date", body.date("date", required=required)),
+        "category": lambda: body.choice("category", CATEGORY_CODES, required=required) or "",
+        "description": lambda: body.text(
+            "description", required=False, max_length=1000, multiline=True
+        ),
+        "amount_pence": lambda: body.pence("amount_pence", required=False),
+        "miles": lambda: _miles(body),
+        "vehicle": lambda: body.choice("vehicle", VEHICLES, required=False),
+        "passengers": lambda: body.integer(
+            "passengers", required=False, default=0, minimum=0, maximum=8
+        ),
+        "receipt_missing_reason": lambda: body.text(
+            "receipt_missing_reason", required=False, max_length=1000, multiline=True
+        ),
+    }
+    if claim is None:
+        return {name: read() for name, read in readers.items()}
+    current = _current(claim)
+    values = {
+        name: read() if body.has(API_NAMES.get(name, name)) else current[name]
+        for name, read in readers.items()
+    }
+    if values["category"] != claim.category:
+        # A new category starts its amounts afresh rather than inheriting the old ones.
+        for name, empty in (("amount_pence", None), ("miles", None), ("vehicle", None)):
+            if not body.has(name):
+                values[name] = empty
+        if not body.has("passengers"):
+            values["passengers"] = 0
+    return values
+
+
+def _current(claim: ExpenseClaim) -> dict[str, Any]:
+    return {
+        "project_id": claim.project_id,
+        "claim_date": claim.claim_date,
+        "category": claim.category,
+        "description": claim.description,
+        "amount_pence": claim.amount_pence,
+        "miles": miles_text(claim.miles_tenths),
+        "vehicle": claim.vehicle,
+        "passengers": claim.passengers,
+        "receipt_missing_reason": claim.receipt_missing_reason,
+    }
+
+
+@bp.get("/expenses")
+@access(*READERS)
+@operation(
+    "List the expense claims you may see",
+    description="Newest first. `from` and `to` are claim dates.",
+    response=EXPENSE,
+    paginated=True,
+    query=filters(status=enum(*ITEM_STATUSES), category=enum(*CATEGORY_CODES)),
+)
+def list_expenses() -> Any:
+    query = filtered(
+        expenses.visible_claims_query(acting_user()),
+        ExpenseClaim,
+        date_column=ExpenseClaim.claim_date,
+        statuses=ITEM_STATUSES,
+        category=(ExpenseClaim.category, CATEGORY_CODES),
+    )
+    query = query.order_by(ExpenseClaim.claim_date.desc(), ExpenseClaim.id.desc())
+    return paginate(query, expense_json)
+
+
+@bp.post("/expenses")
+@access(*RECORDERS)
+@operation(
+    "Record an expense claim as a draft",
+    description="Mileage takes `miles`, `vehicle` and `passengers`, and the amount is worked out "
+    "from the dated mileage rates. Other categories take `amount_pence`. Add the receipt with "
+    "POST /api/v1/expenses/{expense_id}/receipt, or give `receipt_missing_reason`.",
+    request=EXPENSE,
+    response=EXPENSE,
+    status=201,
+)
+def create_expense() -> Any:
+    body = json_body(message="Check the details of the claim.")
+    contributor_id = body.ident("contributor_id", required=False)
+    values = _read(body)
+    body.check()
+    actor = acting_user()
+    contributor = contributor_for(actor, contributor_id)
+    check_project_visible(actor, values["project_id"])
+    data = expenses.ClaimInput(contributor_id=contributor.id if contributor else None, **values)
+    with field_names(API_NAMES):
+        claim = expenses.create_expense(actor=actor, data=data)
+    db.session.commit()
+    return expense_json(claim), 201
+
+
+@bp.get(CLAIM)
+@access(*READERS)
+@operation("One expense claim you may see", response=EXPENSE)
+def get_expense(expense_id: int) -> Any:
+    return expense_json(_claim(expense_id)[1])
+
+
+@bp.patch(CLAIM)
+@access(*RECORDERS)
+@operation(
+    "Change a draft claim, or one sent back to you",
+    description="Send only the fields to change.",
+    request=EXPENSE,
+    response=EXPENSE,
+)
+def update_expense(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    body = json_body(message="Check the details of the claim.")
+    unchanged_contributor(body, claim.contributor_id)
+    values = _read(body, claim)
+    body.check()
+    if values["project_id"] != claim.project_id:
+        check_project_visible(actor, values["project_id"])
+    data = expenses.ClaimInput(contributor_id=claim.contributor_id, **values)
+    with field_names(API_NAMES):
+        expenses.update_expense(actor=actor, claim=claim, data=data)
+    db.session.commit()
+    return expense_json(claim)
+
+
+@bp.post(CLAIM + "/receipt")
+@access(*RECORDERS)
+@operation(
+    "Add or replace the receipt",
+    description="A multipart upload with the file as `receipt`: a PDF, JPEG or PNG (checked by "
+    "its content, not its name), at most 10 MB.",
+    request=RECEIPT_UPLOAD,
+    response=EXPENSE,
+    content_type="multipart/form-data",
+)
+def upload_receipt(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    upload = request.files.get("receipt")
+    if upload is None or not upload.filename:
+        raise TrackerError(
+            "Choose the photo or PDF of the receipt and send it as `receipt`.",
+            fields={"receipt": "Choose a file"},
+        )
+    expenses.attach_receipt(
+        actor=actor, claim=claim, stream=upload.stream, filename=_safe_name(upload.filename)
+    )
+    db.session.commit()
+    return expense_json(claim)
+
+
+def _safe_name(filename: str) -> str:
+    """The uploaded file's name without control characters (kept only to show it again)."""
+    cleaned = "".join(ch for ch in filename if unicodedata.category(ch) not in {"Cc", "Cs"})
+    return cleaned.strip() or "receipt"
+
+
+@bp.post(CLAIM + "/submit")
+@access(*RECORDERS)
+@operation(
+    "Send a claim for approval",
+    description="A receipt, or a reason it is missing, is needed (not for mileage).",
+    response=EXPENSE,
+)
+def submit_expense(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    expenses.submit_expense(actor=actor, claim=claim)
+    db.session.commit()
+    return expense_json(claim)
+
+
+@bp.post(CLAIM + "/withdraw")
+@access(*RECORDERS)
+@operation("Withdraw a claim before it is decided", response=EXPENSE)
+def withdraw_expense(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    expenses.withdraw_expense(actor=actor, claim=claim)
+    db.session.commit()
+    return expense_json(claim)
+
+
+@bp.post(CLAIM + "/approve")
+@access(*DECIDERS)
+@operation(
+    "Approve a submitted claim, fixing its amount",
+    description="The body is optional. Over the category's cap, approve the cap (`at_cap`) or "
+    "the full amount with an `override_reason`. Mileage is worked out again with the miles "
+    "approved before it.",
+    request=EXPENSE_APPROVAL,
+    response=EXPENSE,
+)
+def approve_expense(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    body = optional_body()
+    at_cap = body.boolean("at_cap")
+    override_reason = body.text("override_reason", required=False, max_length=1000, multiline=True)
+    body.check()
+    expenses.approve_expense(
+        actor=actor, claim=claim, at_cap=at_cap, override_reason=override_reason
+    )
+    db.session.commit()
+    return expense_json(claim)
+
+
+@bp.post(CLAIM + "/return")
+@access(*DECIDERS)
+@operation("Send a submitted claim back with a reason", request=REASON, response=EXPENSE)
+def return_expense(expense_id: int) -> Any:
+    actor, claim = _claim(expense_id)
+    body = json_body(message="Say what needs to change.")
+    text = reason(body)
+    body.check()
+    expenses.return_expense(actor=actor, claim=claim, reason=text)
+    db.session.commit()
+    return expense_json(claim)
