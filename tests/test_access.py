@@ -111,3 +111,10 @@ def test_csrf_is_required_on_forms(tmp_path: Any) -> None:
         assert "expired" in response.text.lower() or "went wrong" in response.text.lower()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_an_upload_over_the_limit_gets_a_kind_page(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = app.test_client().post("/sign-in", data={"email": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
+    assert "The largest file we can take is 10 MB" in response.text

@@ -46,7 +46,8 @@ class DateField(Field):
         if not any(parts):
             self.data = None
             return
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        # ASCII digits only, and short: "²" or a 20-digit day must not reach int() or date().
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
             self.data = None
             raise ValueError("Enter the date as numbers for day, month and year, like 27 3 2026")
         day, month, year = (int(p) for p in parts)
@@ -128,14 +129,31 @@ class WholeNumberField(StringField):
         if not text:
             self.data = None
             return
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             self.data = None
             raise ValueError("Enter a whole number, like 15")
+        if len(text) > 9:
+            self.data = None
+            raise ValueError(f"Enter a number from {self.minimum} to {self.maximum}")
         value = int(text)
         if not self.minimum <= value <= self.maximum:
             self.data = None
             raise ValueError(f"Enter a number from {self.minimum} to {self.maximum}")
         self.data = value
+
+
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: Any) -> int | None:
+    """A chosen id: None unless it is a whole number a database id can be."""
+    number = optional_int(value)
+    return number if number is not None and 0 < number <= MAX_ROW_ID else None
+
+
+def clean_text(value: Any) -> Any:
+    """Drop NUL characters: PostgreSQL cannot store them and nobody types them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def optional_int(value: Any) -> int | None:

@@ -2,6 +2,248 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from tracker.adaptations import services
+from tracker.adaptations.forms import PROVISION_HINTS, RequestForm
+from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
+from tracker.auth.access import access
+from tracker.auth.models import User
+from tracker.contributors import services as contributors
+from tracker.contributors.models import Contributor
+from tracker.errors import NotFound, TrackerError
+from tracker.extensions import db
+from tracker.forms import row_id
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.domain import TRANSITIONS, is_editable
+from tracker.lifecycle.models import ITEM_STATUSES
+from tracker.projects import services as projects
+from tracker.projects.models import Project
+from tracker.security import acting_user
+from tracker.web import show_service_error
 
 bp = Blueprint("adaptations", __name__, url_prefix="/adaptations")
+RECORDERS = ("contributor", "coordinator")
+READERS = ("contributor", "coordinator", "finance", "admin")
+REQUEST = "/<int(max=2147483647):request_id>"
+WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Any:
+    return render_template(template, show_exit_button=True, **context), status
+
+
+def _for_whom(user: User) -> Contributor | None:
+    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
+    (a coordinator) or explain (no record)."""
+    if "contributor_id" in request.args:
+        contributor_id = row_id(request.args["contributor_id"])
+        if contributor_id is None:
+            raise NotFound("That contributor was not found.")
+        return contributors.get_visible_contributor(user, contributor_id)
+    if user.has_role("coordinator"):
+        return None
+    return contributors.contributor_for_user(user)
+
+
+def _ask_who(user: User) -> Any:
+    if not user.has_role("coordinator"):
+        return _page("contributions/no_record.html")
+    return _page(
+        "contributions/who_for.html",
+        me=contributors.contributor_for_user(user),
+        people=contributors.visible_contributors(user, others_only=True),
+        action=url_for("adaptations.new"),
+        caption="Ask for equipment or support",
+    )
+
+
+def _projects_for(user: User, contributor: Contributor) -> list[Project]:
+    """Their projects that this user may record for: all of their own, or the ones coordinated."""
+    ids = set(contributors.contributor_project_ids(contributor.id))
+    if contributor.user_id != user.id:
+        ids &= projects.coordinated_project_ids(user)
+    return [p for p in projects.visible_projects(user) if p.id in ids]
+
+
+def _fill_choices(form: RequestForm, user: User, contributor: Contributor) -> None:
+    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
+    form.project_id.choices = choices
+    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
+        form.project_id.data = choices[0][0]
+
+
+def _request_input(form: RequestForm, contributor_id: int) -> services.RequestInput:
+    return services.RequestInput(
+        contributor_id=contributor_id,
+        project_id=form.project_id.data,
+        kind=form.kind.data or "",
+        description=form.description.data or "",
+        estimated_pence=form.estimated_pence.pence,
+        provision=form.provision.data or "",
+        payment=form.payment.data or "",
+        needed_by=form.needed_by.data,
+    )
+
+
+def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequest | None) -> Any:
+    user = acting_user()
+    return _page(
+        "adaptations/form.html",
+        400 if form.errors or form.form_errors else 200,
+        form=form,
+        contributor=contributor,
+        item=item,
+        provision_hints=PROVISION_HINTS,
+        for_someone_else=contributor.user_id != user.id,
+        can_change_person=user.has_role("coordinator") and item is None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*RECORDERS)
+def new() -> Any:
+    user = acting_user()
+    contributor = _for_whom(user)
+    if contributor is None:
+        return _ask_who(user)
+    form = RequestForm(payment="supplier")
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            item = services.create_request(actor=user, data=_request_input(form, contributor.id))
+        except TrackerError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash("Saved. Check the details, then send the request.", "success")
+            return redirect(url_for("adaptations.show", request_id=item.id))
+    return _form_page(form, contributor, None)
+
+
+@bp.route(REQUEST)
+@access(*READERS)
+def show(request_id: int) -> Any:
+    user = acting_user()
+    item = services.get_visible_request(user, request_id)
+    contributor = db.session.get(Contributor, item.contributor_id)
+    recorder = db.session.get(User, item.recorded_by_id)
+    assert contributor is not None and recorder is not None
+    return _page(
+        "adaptations/show.html",
+        item=item,
+        contributor=contributor,
+        project=db.session.get(Project, item.project_id),
+        recorded_by=recorder if recorder.id != contributor.user_id else None,
+        can_act=lifecycle.can_act_for(user, item),
+        editable=is_editable(item.status),
+        withdrawable=item.status in WITHDRAWABLE,
+        kinds=ADAPTATION_KINDS,
+        payment_statuses=ITEM_STATUSES,
+        provisions=services.PROVISIONS,
+        payments=services.PAYMENTS,
+    )
+
+
+def _change_refusal(user: User, item: AdaptationRequest) -> str | None:
+    """Why this person cannot change the request now, in plain words; None when they can."""
+    if not lifecycle.can_act_for(user, item):
+        return "Only the contributor, or the person who recorded this, can change it."
+    if item.status == "submitted":
+        return (
+            "This request has been sent, so it cannot be changed now. "
+            "If something is wrong, you can withdraw it and ask again."
+        )
+    if item.status == "withdrawn":
+        return "This request was withdrawn, so it cannot be changed."
+    if not is_editable(item.status):
+        return (
+            "This request has been decided, so it cannot be changed. "
+            "If something is wrong, please talk to your coordinator."
+        )
+    return None
+
+
+def _request_data(item: AdaptationRequest) -> dict[str, Any]:
+    return {
+        "project_id": item.project_id,
+        "kind": item.kind,
+        "description": item.description,
+        "estimated_pence": item.estimated_pence,
+        "provision": item.provision,
+        "payment": item.payment,
+        "needed_by": item.needed_by,
+    }
+
+
+@bp.route(REQUEST + "/edit", methods=["GET", "POST"])
+@access(*RECORDERS)
+def edit(request_id: int) -> Any:
+    user = acting_user()
+    item = services.get_visible_request(user, request_id)
+    refusal = _change_refusal(user, item)
+    if refusal:
+        flash(refusal, "info")
+        return redirect(url_for("adaptations.show", request_id=request_id))
+    contributor = db.session.get(Contributor, item.contributor_id)
+    assert contributor is not None
+    form = RequestForm(data=_request_data(item))
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            services.update_request(
+                actor=user, item=item, data=_request_input(form, contributor.id)
+            )
+        except TrackerError as error:
+            db.session.rollback()
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved. Check them, then send the request.", "success")
+            return redirect(url_for("adaptations.show", request_id=request_id))
+    return _form_page(form, contributor, item)
+
+
+@bp.route(REQUEST + "/submit", methods=["POST"])
+@access(*RECORDERS)
+def submit(request_id: int) -> Any:
+    user = acting_user()
+    item = services.get_visible_request(user, request_id)
+    try:
+        services.submit_request(actor=user, item=item)
+    except TrackerError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash("Your request has been sent. Your coordinator will look at it.", "success")
+    return redirect(url_for("adaptations.show", request_id=request_id))
+
+
+@bp.route(REQUEST + "/withdraw", methods=["GET", "POST"])
+@access(*RECORDERS)
+def withdraw(request_id: int) -> Any:
+    user = acting_user()
+    item = services.get_visible_request(user, request_id)
+    if request.method == "POST":
+        try:
+            services.withdraw_request(actor=user, item=item)
+        except TrackerError as error:
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            db.session.commit()
+            flash("Withdrawn. We will not go ahead with this request.", "success")
+        return redirect(url_for("adaptations.show", request_id=request_id))
+    if not lifecycle.can_act_for(user, item) or item.status not in WITHDRAWABLE:
+        flash("This cannot be withdrawn now.", "info")
+        return redirect(url_for("adaptations.show", request_id=request_id))
+    return _page(
+        "contributions/withdraw.html",
+        what="this request",
+        back=url_for("adaptations.show", request_id=request_id),
+        action=url_for("adaptations.withdraw", request_id=request_id),
+    )

@@ -2,6 +2,337 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from tracker.auth.access import access
+from tracker.auth.models import User
+from tracker.contributors import services as contributors
+from tracker.contributors.models import Contributor
+from tracker.dates import local_today
+from tracker.errors import NotFound, TrackerError
+from tracker.expenses import services
+from tracker.expenses.domain import EXPENSE_CATEGORIES, VEHICLE_LABELS
+from tracker.expenses.forms import CATEGORY_HINTS, CategoryForm, ExpenseForm
+from tracker.expenses.models import ExpenseClaim
+from tracker.extensions import db
+from tracker.forms import row_id
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.domain import TRANSITIONS, is_editable
+from tracker.projects import services as projects
+from tracker.projects.models import Project
+from tracker.rates import services as rates
+from tracker.security import acting_user
+from tracker.web import show_service_error
 
 bp = Blueprint("expenses", __name__, url_prefix="/expenses")
+RECORDERS = ("contributor", "coordinator")
+READERS = ("contributor", "coordinator", "finance", "admin")
+CLAIM = "/<int(max=2147483647):claim_id>"
+WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Any:
+    return render_template(template, show_exit_button=True, **context), status
+
+
+def _for_whom(user: User) -> Contributor | None:
+    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
+    (a coordinator) or explain (no record)."""
+    if "contributor_id" in request.args:
+        contributor_id = row_id(request.args["contributor_id"])
+        if contributor_id is None:
+            raise NotFound("That contributor was not found.")
+        return contributors.get_visible_contributor(user, contributor_id)
+    if user.has_role("coordinator"):
+        return None
+    return contributors.contributor_for_user(user)
+
+
+def _ask_who(user: User) -> Any:
+    if not user.has_role("coordinator"):
+        return _page("contributions/no_record.html")
+    return _page(
+        "contributions/who_for.html",
+        me=contributors.contributor_for_user(user),
+        people=contributors.visible_contributors(user, others_only=True),
+        action=url_for("expenses.new"),
+        caption="Claim an expense",
+        keep={k: v for k, v in request.args.items() if k == "category"},
+    )
+
+
+def _ask_category(action: str, current: str | None, contributor_id: int | None) -> Any:
+    asked = "category" in request.args and "choose" not in request.args
+    form = CategoryForm(request.args if asked else None, category=current)
+    if asked:
+        form.validate()
+    return _page(
+        "expenses/category.html",
+        400 if form.errors else 200,
+        form=form,
+        action=action,
+        contributor_id=contributor_id,
+        hints=CATEGORY_HINTS,
+    )
+
+
+def _projects_for(user: User, contributor: Contributor) -> list[Project]:
+    """Their projects that this user may record for: all of their own, or the ones coordinated."""
+    ids = set(contributors.contributor_project_ids(contributor.id))
+    if contributor.user_id != user.id:
+        ids &= projects.coordinated_project_ids(user)
+    return [p for p in projects.visible_projects(user) if p.id in ids]
+
+
+def _fill_choices(form: ExpenseForm, user: User, contributor: Contributor) -> None:
+    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
+    form.project_id.choices = choices
+    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
+        form.project_id.data = choices[0][0]
+
+
+def _claim_input(form: ExpenseForm, contributor_id: int) -> services.ClaimInput:
+    return services.ClaimInput(
+        contributor_id=contributor_id,
+        project_id=form.project_id.data,
+        claim_date=form.claim_date.data,
+        category=form.category.data or "",
+        description=form.description.data or "",
+        amount_pence=form.amount_pence.pence,
+        miles=form.miles.data,
+        vehicle=form.vehicle.data,
+        passengers=form.passengers.data or 0,
+        receipt_missing_reason=form.receipt_missing_reason.data,
+    )
+
+
+def _upload(form: ExpenseForm) -> FileStorage | None:
+    data = form.receipt.data
+    return data if isinstance(data, FileStorage) and data.filename else None
+
+
+def _show_error(form: ExpenseForm, error: TrackerError) -> None:
+    db.session.rollback()
+    # The receipt checks explain themselves best in full, beside the file box.
+    if "receipt" in error.fields:
+        error.fields["receipt"] = error.message
+    show_service_error(form, error)
+
+
+def _form_page(
+    form: ExpenseForm, contributor: Contributor, claim: ExpenseClaim | None, *, change_url: str
+) -> Any:
+    user = acting_user()
+    failed = bool(form.errors or form.form_errors)
+    category = form.category.data or ""
+    return _page(
+        "expenses/form.html",
+        400 if failed else 200,
+        form=form,
+        contributor=contributor,
+        claim=claim,
+        category=category,
+        category_label=EXPENSE_CATEGORIES.get(category, ""),
+        change_url=change_url,
+        for_someone_else=contributor.user_id != user.id,
+        can_change_person=user.has_role("coordinator") and claim is None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*RECORDERS)
+def new() -> Any:
+    user = acting_user()
+    contributor = _for_whom(user)
+    if contributor is None:
+        return _ask_who(user)
+    keep: dict[str, Any] = (
+        {"contributor_id": contributor.id} if "contributor_id" in request.args else {}
+    )
+    change_url = url_for("expenses.new", choose=1, **keep)
+    category = request.args.get("category")
+    if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
+        return _ask_category(url_for("expenses.new"), category, keep.get("contributor_id"))
+    form = ExpenseForm(category=category, claim_date=local_today())
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            claim = services.create_expense(actor=user, data=_claim_input(form, contributor.id))
+            upload = _upload(form)
+            if upload:
+                services.attach_receipt(
+                    actor=user, claim=claim, stream=upload.stream, filename=upload.filename or ""
+                )
+        except TrackerError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Saved. Check the details, then send it for approval.", "success")
+            return redirect(url_for("expenses.show", claim_id=claim.id))
+    return _form_page(form, contributor, None, change_url=change_url)
+
+
+def _names(claim: ExpenseClaim) -> dict[str, Any]:
+    contributor = db.session.get(Contributor, claim.contributor_id)
+    recorder = db.session.get(User, claim.recorded_by_id)
+    assert contributor is not None and recorder is not None
+    return {
+        "contributor": contributor,
+        "project": db.session.get(Project, claim.project_id),
+        "recorded_by": recorder if recorder.id != contributor.user_id else None,
+    }
+
+
+@bp.route(CLAIM)
+@access(*READERS)
+def show(claim_id: int) -> Any:
+    user = acting_user()
+    claim = services.get_visible_claim(user, claim_id)
+    return _page(
+        "expenses/show.html",
+        claim=claim,
+        cap=rates.expense_caps().get(claim.category) if claim.over_cap else None,
+        can_act=lifecycle.can_act_for(user, claim),
+        editable=is_editable(claim.status),
+        withdrawable=claim.status in WITHDRAWABLE,
+        needs_receipt=claim.category not in services.NO_RECEIPT_NEEDED,
+        categories=EXPENSE_CATEGORIES,
+        vehicles=VEHICLE_LABELS,
+        **_names(claim),
+    )
+
+
+@bp.route(CLAIM + "/receipt")
+@access(*READERS)
+def receipt(claim_id: int) -> Any:
+    data, content_type, original = services.read_receipt(user=acting_user(), claim_id=claim_id)
+    extension = EXTENSIONS.get(content_type, "")
+    stem = secure_filename(original).rsplit(".", 1)[0][:80] or f"receipt-{claim_id}"
+    response = Response(data, mimetype=content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{stem}{extension}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _change_refusal(user: User, claim: ExpenseClaim) -> str | None:
+    """Why this person cannot change the claim now, in plain words; None when they can."""
+    if not lifecycle.can_act_for(user, claim):
+        return "Only the contributor, or the person who recorded this, can change it."
+    if claim.status == "submitted":
+        return (
+            "This has been sent for approval, so it cannot be changed now. "
+            "If something is wrong, you can withdraw it and claim again."
+        )
+    if claim.status == "withdrawn":
+        return "This was withdrawn, so it cannot be changed."
+    if not is_editable(claim.status):
+        return (
+            "This has been approved, so it cannot be changed. "
+            "If something is wrong, please talk to your coordinator."
+        )
+    return None
+
+
+def _claim_data(claim: ExpenseClaim, category: str) -> dict[str, Any]:
+    return {
+        "category": category,
+        "project_id": claim.project_id,
+        "claim_date": claim.claim_date,
+        "description": claim.description,
+        "amount_pence": claim.amount_pence if claim.category != "mileage" else None,
+        "miles": f"{claim.miles_tenths / 10:g}" if claim.miles_tenths else "",
+        "vehicle": claim.vehicle,
+        "passengers": claim.passengers,
+        "receipt_missing_reason": claim.receipt_missing_reason or "",
+    }
+
+
+@bp.route(CLAIM + "/edit", methods=["GET", "POST"])
+@access(*RECORDERS)
+def edit(claim_id: int) -> Any:
+    user = acting_user()
+    claim = services.get_visible_claim(user, claim_id)
+    refusal = _change_refusal(user, claim)
+    if refusal:
+        flash(refusal, "info")
+        return redirect(url_for("expenses.show", claim_id=claim_id))
+    contributor = db.session.get(Contributor, claim.contributor_id)
+    assert contributor is not None
+    change_url = url_for("expenses.edit", claim_id=claim_id, choose=1)
+    category = request.args.get("category", claim.category)
+    if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
+        return _ask_category(url_for("expenses.edit", claim_id=claim_id), category, None)
+    form = ExpenseForm(data=_claim_data(claim, category))
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            services.update_expense(
+                actor=user, claim=claim, data=_claim_input(form, contributor.id)
+            )
+            upload = _upload(form)
+            if upload:
+                services.attach_receipt(
+                    actor=user, claim=claim, stream=upload.stream, filename=upload.filename or ""
+                )
+        except TrackerError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved. Check them, then send it for approval.", "success")
+            return redirect(url_for("expenses.show", claim_id=claim_id))
+    return _form_page(form, contributor, claim, change_url=change_url)
+
+
+@bp.route(CLAIM + "/submit", methods=["POST"])
+@access(*RECORDERS)
+def submit(claim_id: int) -> Any:
+    user = acting_user()
+    claim = services.get_visible_claim(user, claim_id)
+    try:
+        services.submit_expense(actor=user, claim=claim)
+    except TrackerError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    else:
+        db.session.commit()
+        flash("Sent for approval. Your coordinator will look at it.", "success")
+    return redirect(url_for("expenses.show", claim_id=claim_id))
+
+
+@bp.route(CLAIM + "/withdraw", methods=["GET", "POST"])
+@access(*RECORDERS)
+def withdraw(claim_id: int) -> Any:
+    user = acting_user()
+    claim = services.get_visible_claim(user, claim_id)
+    if request.method == "POST":
+        try:
+            services.withdraw_expense(actor=user, claim=claim)
+        except TrackerError as error:
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            db.session.commit()
+            flash("Withdrawn. It will not be sent for approval or paid.", "success")
+        return redirect(url_for("expenses.show", claim_id=claim_id))
+    if not lifecycle.can_act_for(user, claim) or claim.status not in WITHDRAWABLE:
+        flash("This cannot be withdrawn now.", "info")
+        return redirect(url_for("expenses.show", claim_id=claim_id))
+    return _page(
+        "contributions/withdraw.html",
+        what="this claim",
+        back=url_for("expenses.show", claim_id=claim_id),
+        action=url_for("expenses.withdraw", claim_id=claim_id),
+    )

@@ -2,6 +2,274 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from tracker.auth.access import access
+from tracker.auth.models import User
+from tracker.contributors import services as contributors
+from tracker.contributors.models import Contributor
+from tracker.dates import local_today
+from tracker.errors import NotFound, TrackerError
+from tracker.extensions import db
+from tracker.forms import row_id
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.domain import DECIDED, TRANSITIONS, is_editable
+from tracker.projects import services as projects
+from tracker.projects.models import ActivityType, Project
+from tracker.security import acting_user
+from tracker.timesheets import services
+from tracker.timesheets.forms import FEE_CHOICE_WORDS, TimeEntryForm
+from tracker.timesheets.models import TimeEntry
+from tracker.web import show_service_error
 
 bp = Blueprint("timesheets", __name__, url_prefix="/time")
+RECORDERS = ("contributor", "coordinator")
+READERS = ("contributor", "coordinator", "finance", "admin")
+ENTRY = "/<int(max=2147483647):entry_id>"
+WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+OPEN = frozenset({"draft", "returned", "submitted"})
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Any:
+    return render_template(template, show_exit_button=True, **context), status
+
+
+def _for_whom(user: User) -> Contributor | None:
+    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
+    (a coordinator) or explain (no record)."""
+    if "contributor_id" in request.args:
+        contributor_id = row_id(request.args["contributor_id"])
+        if contributor_id is None:
+            raise NotFound("That contributor was not found.")
+        return contributors.get_visible_contributor(user, contributor_id)
+    if user.has_role("coordinator"):
+        return None
+    return contributors.contributor_for_user(user)
+
+
+def _ask_who(user: User) -> Any:
+    if not user.has_role("coordinator"):
+        return _page("contributions/no_record.html")
+    return _page(
+        "contributions/who_for.html",
+        me=contributors.contributor_for_user(user),
+        people=contributors.visible_contributors(user, others_only=True),
+        action=url_for("timesheets.new"),
+        caption="Log time",
+    )
+
+
+def _projects_for(user: User, contributor: Contributor) -> list[Project]:
+    """Their projects that this user may record for: all of their own, or the ones coordinated."""
+    ids = set(contributors.contributor_project_ids(contributor.id))
+    if contributor.user_id != user.id:
+        ids &= projects.coordinated_project_ids(user)
+    return [p for p in projects.visible_projects(user) if p.id in ids]
+
+
+def _fill_choices(form: TimeEntryForm, user: User, contributor: Contributor) -> None:
+    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
+    form.project_id.choices = choices
+    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
+        form.project_id.data = choices[0][0]
+    form.activity_type_id.choices = [("", "Choose an activity")] + [
+        (a.id, a.name) for a in projects.list_activity_types(include_inactive=False)
+    ]
+
+
+def _entry_input(form: TimeEntryForm, contributor_id: int) -> services.EntryInput:
+    return services.EntryInput(
+        contributor_id=contributor_id,
+        project_id=form.project_id.data,
+        activity_type_id=form.activity_type_id.data,
+        work_date=form.work_date.data,
+        minutes=form.total_minutes(),
+        notes=form.notes.data or "",
+        fee_choice=form.fee_choice.data or "",
+        fee_requested_pence=form.fee_requested_pence.pence,
+    )
+
+
+def _show_error(form: TimeEntryForm, error: TrackerError) -> None:
+    db.session.rollback()
+    # Time is typed as hours and minutes: a message about the minutes belongs with the hours box.
+    if "minutes" in error.fields:
+        error.fields["hours"] = error.fields.pop("minutes")
+    show_service_error(form, error)
+
+
+def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry | None) -> Any:
+    user = acting_user()
+    failed = bool(form.errors or form.form_errors)
+    return _page(
+        "timesheets/form.html",
+        400 if failed else 200,
+        form=form,
+        contributor=contributor,
+        entry=entry,
+        for_someone_else=contributor.user_id != user.id,
+        can_change_person=user.has_role("coordinator") and entry is None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(*RECORDERS)
+def new() -> Any:
+    user = acting_user()
+    contributor = _for_whom(user)
+    if contributor is None:
+        return _ask_who(user)
+    form = TimeEntryForm(fee_choice=contributor.default_fee_choice, work_date=local_today())
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            entry = services.create_time_entry(actor=user, data=_entry_input(form, contributor.id))
+        except TrackerError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Saved. Check the details and the fee, then send it for approval.", "success")
+            return redirect(url_for("timesheets.show", entry_id=entry.id))
+    return _form_page(form, contributor, None)
+
+
+def _names(entry: TimeEntry) -> dict[str, Any]:
+    contributor = db.session.get(Contributor, entry.contributor_id)
+    recorder = db.session.get(User, entry.recorded_by_id)
+    assert contributor is not None and recorder is not None
+    return {
+        "contributor": contributor,
+        "project": db.session.get(Project, entry.project_id),
+        "activity": db.session.get(ActivityType, entry.activity_type_id),
+        "recorded_by": recorder if recorder.id != contributor.user_id else None,
+    }
+
+
+@bp.route(ENTRY)
+@access(*READERS)
+def show(entry_id: int) -> Any:
+    user = acting_user()
+    entry = services.get_visible_entry(user, entry_id)
+    estimate = warnings = None
+    if entry.status not in DECIDED:
+        estimate = services.estimate_entry(entry)
+        # Shown before sending, and again once sent: the same calm note as at submission.
+        if entry.status in OPEN and estimate.fee_pence:
+            warnings = services.benefit_warnings(
+                entry.contributor_id, entry.work_date, estimate.fee_pence, exclude_id=entry.id
+            )
+    return _page(
+        "timesheets/show.html",
+        entry=entry,
+        estimate=estimate,
+        warnings=warnings,
+        can_act=lifecycle.can_act_for(user, entry),
+        editable=is_editable(entry.status),
+        fee_words=FEE_CHOICE_WORDS,
+        **_names(entry),
+    )
+
+
+def _change_refusal(user: User, entry: TimeEntry) -> str | None:
+    """Why this person cannot change the entry now, in plain words; None when they can."""
+    if not lifecycle.can_act_for(user, entry):
+        return "Only the contributor, or the person who recorded this, can change it."
+    if entry.status == "submitted":
+        return (
+            "This has been sent for approval, so it cannot be changed now. "
+            "If something is wrong, you can withdraw it and log it again."
+        )
+    if entry.status == "withdrawn":
+        return "This was withdrawn, so it cannot be changed."
+    if not is_editable(entry.status):
+        return (
+            "This has been approved, so it cannot be changed. "
+            "If something is wrong, please talk to your coordinator."
+        )
+    return None
+
+
+def _entry_data(entry: TimeEntry) -> dict[str, Any]:
+    return {
+        "project_id": entry.project_id,
+        "activity_type_id": entry.activity_type_id,
+        "work_date": entry.work_date,
+        "hours": entry.minutes // 60,
+        "minutes": entry.minutes % 60,
+        "notes": entry.notes,
+        "fee_choice": entry.fee_choice,
+        "fee_requested_pence": entry.fee_requested_pence,
+    }
+
+
+@bp.route(ENTRY + "/edit", methods=["GET", "POST"])
+@access(*RECORDERS)
+def edit(entry_id: int) -> Any:
+    user = acting_user()
+    entry = services.get_visible_entry(user, entry_id)
+    refusal = _change_refusal(user, entry)
+    if refusal:
+        flash(refusal, "info")
+        return redirect(url_for("timesheets.show", entry_id=entry.id))
+    contributor = db.session.get(Contributor, entry.contributor_id)
+    assert contributor is not None
+    form = TimeEntryForm(data=_entry_data(entry))
+    _fill_choices(form, user, contributor)
+    if form.validate_on_submit():
+        try:
+            services.update_time_entry(
+                actor=user, entry=entry, data=_entry_input(form, contributor.id)
+            )
+        except TrackerError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved. Check them, then send it for approval.", "success")
+            return redirect(url_for("timesheets.show", entry_id=entry.id))
+    return _form_page(form, contributor, entry)
+
+
+@bp.route(ENTRY + "/submit", methods=["POST"])
+@access(*RECORDERS)
+def submit(entry_id: int) -> Any:
+    user = acting_user()
+    entry = services.get_visible_entry(user, entry_id)
+    try:
+        warnings = services.submit_time_entry(actor=user, entry=entry)
+    except TrackerError as error:
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("timesheets.show", entry_id=entry_id))
+    db.session.commit()
+    # The benefit note itself is shown on the entry page, calmly, not in a banner.
+    note = " Please read the note about benefits below." if warnings else ""
+    flash(f"Sent for approval. Your coordinator will look at it.{note}", "success")
+    return redirect(url_for("timesheets.show", entry_id=entry_id))
+
+
+@bp.route(ENTRY + "/withdraw", methods=["GET", "POST"])
+@access(*RECORDERS)
+def withdraw(entry_id: int) -> Any:
+    user = acting_user()
+    entry = services.get_visible_entry(user, entry_id)
+    if request.method == "POST":
+        try:
+            services.withdraw_time_entry(actor=user, entry=entry)
+        except TrackerError as error:
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            db.session.commit()
+            flash("Withdrawn. It will not be sent for approval or paid.", "success")
+        return redirect(url_for("timesheets.show", entry_id=entry_id))
+    if not lifecycle.can_act_for(user, entry) or entry.status not in WITHDRAWABLE:
+        flash("This cannot be withdrawn now.", "info")
+        return redirect(url_for("timesheets.show", entry_id=entry_id))
+    return _page(
+        "contributions/withdraw.html",
+        what="this time",
+        back=url_for("timesheets.show", entry_id=entry_id),
+        action=url_for("timesheets.withdraw", entry_id=entry_id),
+    )
