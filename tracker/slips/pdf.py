@@ -121,7 +121,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], right:
         data.append(
             [Paragraph(_text(c), CELL_RIGHT if i in right else CELL) for i, c in enumerate(row)]
         )
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
