@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any
 
 from tests.factories import make_activity, make_contributor, make_project, make_user
+from tracker.adaptations import services as adaptations
+from tracker.adaptations.services import RequestInput
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.expenses import services as expenses
 from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
+from tracker.payments import services as payments
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import services as rates
 from tracker.timesheets import services as timesheets
@@ -108,3 +111,59 @@ class Paying:
         expenses.approve_expense(actor=w.other_coordinator, claim=claim)
         db.session.commit()
         return claim
+
+
+def _budget_adaptation(p: Paying, payment: str, estimate: int, kind: str = "laptop") -> object:
+    w = p.world
+    item = adaptations.create_request(
+        actor=w.person_user,
+        data=RequestInput(
+            contributor_id=w.person.id,
+            project_id=w.project.id,
+            kind=kind,
+            description="x",
+            estimated_pence=estimate,
+            provision="gift",
+            payment=payment,
+        ),
+    )
+    adaptations.submit_request(actor=w.person_user, item=item)
+    adaptations.approve_request(actor=w.coordinator, item=item)
+    db.session.commit()
+    return item
+
+
+def budget_dataset(paying: Paying) -> Paying:
+    """By hand (rate £13.80 an hour, 15-minute blocks rounded up):
+    fees: paid 60 min £13.80; on a confirmed slip 120 min £27.60; in a draft run — none;
+          approved 30 min £6.90; declined 90 min £0 (approved); submitted 60 min (not counted)
+    expenses: paid £4.50; approved £12.00
+    adaptations: supplier laptop approved, estimate £300 (committed);
+                 supplier tablet provided at £250 (spent); reimbursed data top-up provided at
+                 £15 and unpaid (committed at actual)
+    """
+    robin = paying.people[0]
+    w = paying.world
+    paid_entry = paying.approved_time(robin, minutes=60)
+    paid_claim = paying.approved_expense(robin, pence=450)
+    run = payments.create_payment_run(actor=paying.finance, cut_off=date.today())
+    payments.confirm_payment_run(actor=paying.finance, run_id=run.id)
+    payments.mark_run_paid(actor=paying.finance, run_id=run.id, paid_on=date.today(), reference="r")
+    db.session.commit()
+    paying.approved_time(robin, minutes=120)
+    run = payments.create_payment_run(actor=paying.finance, cut_off=date.today())
+    payments.confirm_payment_run(actor=paying.finance, run_id=run.id)
+    db.session.commit()
+    paying.approved_time(robin, minutes=30)
+    paying.approved_time(robin, minutes=90, fee_choice="decline")
+    paying.approved_expense(robin, pence=1200)
+    waiting = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w, minutes=60))
+    timesheets.submit_time_entry(actor=w.person_user, entry=waiting)
+    _budget_adaptation(paying, "supplier", 30000)
+    tablet = _budget_adaptation(paying, "supplier", 26000, kind="tablet")
+    adaptations.mark_provided(actor=w.coordinator, item=tablet, actual_pence=25000)
+    top_up = _budget_adaptation(paying, "reimburse", 1000, kind="data_top_up")
+    adaptations.mark_provided(actor=w.coordinator, item=top_up, actual_pence=1500)
+    db.session.commit()
+    del paid_entry, paid_claim
+    return paying

@@ -85,10 +85,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.approvals.views import bp as approvals_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.budgets.views import bp as budgets_bp
     from tracker.contributions.views import bp as contributions_bp
     from tracker.expenses.views import bp as expenses_bp
     from tracker.main.views import bp as main_bp
+    from tracker.payments.views import bp as payments_bp
     from tracker.rates.views import bp as rates_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.timesheets.views import bp as timesheets_bp
 
     for blueprint in (
@@ -102,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
         expenses_bp,
         adaptations_bp,
         approvals_bp,
+        payments_bp,
+        budgets_bp,
+        reports_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

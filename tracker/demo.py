@@ -419,6 +419,7 @@ def _demo_items(
     # first run paid a few weeks later.
     _spread_dates()
     del issued
+    _demo_budgets(fran, peer=peer, panel=panel, training=training)
 
 
 def _spread_dates() -> None:
@@ -437,3 +438,61 @@ def _spread_dates() -> None:
         if entry.paid_at is not None:
             entry.paid_at = decided + timedelta(days=12)
     db.session.flush()
+
+
+def _demo_budgets(finance: User, **project: Any) -> None:
+    """A budget per project for its year. The amounts come from the demo's own figures (read
+    with budget_reports after creating the budgets), so that whatever day the demo is loaded
+    PEER-01 has a line on track, one past its first alert (80%) and one over budget."""
+    from tracker.budgets import services as budgets
+
+    today = date.today()
+    periods = {
+        "peer": (date(2026, 4, 1), date(2027, 3, 31)),
+        "panel": (date(2026, 4, 1), date(2027, 3, 31)),
+        "training": (date(2026, 6, 1), date(2027, 5, 31)),
+    }
+    # Adaptations count from the day they are approved (the day the demo is loaded), so a
+    # period must reach today for them to show.
+    made = [
+        budgets.save_budget(
+            actor=finance,
+            budget=None,
+            project_id=project[name].id,
+            period_start=start,
+            period_end=max(end, today),
+            lines={},
+        )
+        for name, (start, end) in periods.items()
+    ]
+    aims = {"peer": {"fees": "on_track", "expenses": "near", "adaptations": "over"}}
+    for name, report in zip(periods, budgets.budget_reports(made), strict=True):
+        budget = report.budget
+        budgets.save_budget(
+            actor=finance,
+            budget=budget,
+            project_id=budget.project_id,
+            period_start=budget.period_start,
+            period_end=budget.period_end,
+            lines={
+                line.line: _demo_amount(
+                    line.used_pence, aims.get(name, {}).get(line.line, "on_track"), line.line
+                )
+                for line in report.lines
+            },
+        )
+
+
+def _demo_amount(used: int, aim: str, line: str) -> int:
+    """A budget in pence that puts `used` on track (under a third), near (80% to 90%) or over
+    (about 115%); on track when nothing is used yet."""
+    if aim == "near" and used:
+        budget = -(-used * 100 // 90)
+        rounded = -(-budget // 100) * 100
+        return rounded if used * 100 >= 80 * rounded else budget
+    if aim == "over" and used > 115:
+        budget = used * 100 // 115
+        rounded = budget // 1000 * 1000
+        return rounded if rounded else budget
+    base = {"fees": 150_000, "expenses": 30_000, "adaptations": 50_000}.get(line, 20_000)
+    return max(base, -(-used * 3 // 10_000) * 10_000)

@@ -35,4 +35,22 @@ def _register_converter(state: BlueprintSetupState) -> None:
 
 bp.record_once(_register_converter)
 
-from tracker.api import accounts, contributors, openapi, projects  # noqa: E402,F401
+from tracker.api import (  # noqa: E402,F401
+    accounts,
+    adaptations,
+    contributors,
+    expenses,
+    openapi,
+    projects,
+    rates,
+    time_entries,
+)
+
+# isort: split
+from tracker.api import payments  # noqa: E402,F401
+
+# isort: split
+from tracker.api import budgets  # noqa: E402,F401
+
+# isort: split
+from tracker.api import reports  # noqa: E402,F401

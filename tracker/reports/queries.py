@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, extract, func, select, union
+from sqlalchemy import Integer, case, extract, func, select, union
 
 from tracker.adaptations.models import AdaptationRequest
 from tracker.dates import end_of_local_day, start_of_local_day
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.projects.models import Project, ProjectFund
 from tracker.timesheets.models import TimeEntry
 
 APPROVED_UNPAID = ("approved", "in_run", "on_slip")
@@ -233,3 +234,138 @@ def fund_summary(project_ids: Iterable[int]) -> ProjectSummary:
             db.session.scalar(select(func.count(func.distinct(people.c.contributor_id)))) or 0
         )
     return total
+
+
+# --- funds and the resourcing dashboard --------------------------------------------------------
+
+
+def fund_projects(fund_id: int) -> list[Project]:
+    """The projects a fund pays for, by name."""
+    return list(
+        db.session.scalars(
+            select(Project)
+            .join(ProjectFund, ProjectFund.project_id == Project.id)
+            .where(ProjectFund.fund_id == fund_id)
+            .order_by(Project.name, Project.id)
+        )
+    )
+
+
+def median_of(histogram: dict[int, int]) -> Decimal | None:
+    """The median of values given as {value: how many}; halfway between the middle two."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    ordered = sorted(histogram.items())
+
+    def nth(n: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > n:
+                return value
+        raise AssertionError("unreachable")
+
+    if total % 2:
+        return Decimal(nth(total // 2))
+    return Decimal(nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+@dataclass
+class MonthFigures:
+    """What one project's work in one month was given and paid: hours (every approved entry,
+    declined-fee hours too), fees and expenses paid, adaptations provided by kind, and days
+    from approval to payment as a histogram."""
+
+    project_id: int
+    month: date
+    minutes: int = 0
+    declined_minutes: int = 0
+    fees_paid_pence: int = 0
+    expenses_paid_pence: int = 0
+    adaptations: dict[str, int] = field(default_factory=dict)
+    payment_days: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def declined_fee_hours(self) -> Decimal:
+        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def paid_items(self) -> int:
+        return sum(self.payment_days.values())
+
+    @property
+    def median_days_to_payment(self) -> Decimal | None:
+        return median_of(self.payment_days)
+
+
+def _whole_days(start: Any, end: Any) -> Any:
+    """Whole days from `start` to `end`, in SQL, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", end - start) / 86400).cast(Integer)
+    return (func.julianday(end) - func.julianday(start)).cast(Integer)
+
+
+def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigures]]:
+    """Per project, one row per month in which work was done (expenses: the date of the cost;
+    adaptations: when provided), oldest first. Five grouped queries, whatever the data."""
+    ids = list(project_ids)
+    rows: dict[tuple[int, int, int], MonthFigures] = {}
+
+    def row(pid: Any, year: Any, month: Any) -> MonthFigures:
+        key = (int(pid), int(year), int(month))
+        if key not in rows:
+            rows[key] = MonthFigures(key[0], date(key[1], key[2], 1))
+        return rows[key]
+
+    if not ids:
+        return {}
+    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
+    t_year, t_month = extract("year", t.work_date), extract("month", t.work_date)
+    for pid, y, m, minutes, declined, fees in db.session.execute(
+        select(
+            t.project_id,
+            t_year,
+            t_month,
+            func.coalesce(func.sum(t.minutes), 0),
+            _sum(t.fee_choice == "decline", t.minutes),
+            _sum(t.status == "paid", t.fee_pence),
+        )
+        .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
+        .group_by(t.project_id, t_year, t_month)
+    ).all():
+        found = row(pid, y, m)
+        found.minutes, found.declined_minutes = int(minutes), int(declined)
+        found.fees_paid_pence = int(fees)
+    e_year, e_month = extract("year", e.claim_date), extract("month", e.claim_date)
+    for pid, y, m, paid in db.session.execute(
+        select(e.project_id, e_year, e_month, func.sum(e.approved_pence))
+        .where(e.project_id.in_(ids), e.status == "paid")
+        .group_by(e.project_id, e_year, e_month)
+    ).all():
+        row(pid, y, m).expenses_paid_pence = int(paid or 0)
+    a_year, a_month = extract("year", a.provided_at), extract("month", a.provided_at)
+    for pid, y, m, kind, count in db.session.execute(
+        select(a.project_id, a_year, a_month, a.kind, func.count())
+        .where(a.project_id.in_(ids), a.status.in_(PROVIDED), a.provided_at.is_not(None))
+        .group_by(a.project_id, a_year, a_month, a.kind)
+    ).all():
+        row(pid, y, m).adaptations[kind] = int(count)
+    for model, when in ((t, t.work_date), (e, e.claim_date)):
+        year, month = extract("year", when), extract("month", when)
+        days = _whole_days(model.approved_at, model.paid_at)
+        for pid, y, m, value, count in db.session.execute(
+            select(model.project_id, year, month, days, func.count())
+            .where(model.project_id.in_(ids), model.status == "paid")
+            .group_by(model.project_id, year, month, days)
+        ).all():
+            histogram = row(pid, y, m).payment_days
+            histogram[int(value)] = histogram.get(int(value), 0) + int(count)
+    result: dict[int, list[MonthFigures]] = {}
+    for key in sorted(rows):
+        result.setdefault(key[0], []).append(rows[key])
+    return result
