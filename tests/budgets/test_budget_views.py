@@ -259,3 +259,26 @@ def test_demo_budgets_show_a_line_on_track_one_near_and_one_over(app: object) ->
     levels = {line.line: report.alert(line) for line in report.lines}
     assert levels == {"fees": None, "expenses": "near", "adaptations": "over", "other": None}
     assert all(line.remaining_pence < 0 for line, level in report.alerts if level == "over")
+
+
+def test_home_page_shows_budget_alerts_to_the_coordinator(client, paying) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tests.conftest import sign_in
+    from tests.items import budget_dataset
+    from tracker.budgets import services as budgets
+    from tracker.extensions import db
+
+    budget_dataset(paying)
+    budgets.save_budget(
+        actor=paying.finance,
+        budget=None,
+        project_id=paying.world.project.id,
+        period_start=date(2026, 4, 1),
+        period_end=date(2099, 3, 31),
+        lines={"fees": 100, "expenses": 100000, "adaptations": 10000000, "other": 0},
+    )
+    db.session.commit()
+    sign_in(client, paying.world.coordinator.email)
+    page = client.get("/").text
+    assert "Budgets to look at" in page and "Over budget" in page

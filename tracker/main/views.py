@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
 from tracker.auth.access import PUBLIC, SIGNED_IN, access
+from tracker.budgets.alerts import budget_alerts
 from tracker.extensions import db
 from tracker.projects import services as projects
 from tracker.security import acting_user
@@ -19,10 +20,12 @@ bp = Blueprint("main", __name__)
 @access(SIGNED_IN)
 def home() -> Any:
     user = acting_user()
+    alerts = budget_alerts(user) if user.has_role("coordinator", "finance", "admin") else []
     return render_template(
         "main/home.html",
         user=user,
         projects=projects.visible_projects(user),
+        budget_alerts=alerts,
         show_exit_button=user.has_role("contributor"),
     )
 
