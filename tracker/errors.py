@@ -90,13 +90,13 @@ def init_app(app: Flask) -> None:
             }.get(status, error.description or "The request could not be handled.")
             return api_error(status, message)
         page = PAGE_FOR.get(status, 500 if status >= 500 else 400)
-        message = (
+        too_big = (
             "The file was too big. The largest file we can take is 10 MB: try a smaller photo, "
             "or a PDF. Please go back and try again."
-            if status == 413
-            else None
         )
-        return render_template(f"errors/{page}.html", message=message), status
+        return render_template(
+            f"errors/{page}.html", message=too_big if status == 413 else None
+        ), status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
