@@ -7,22 +7,17 @@ same report gives the same bytes. Like the page, it has no names and no per-pers
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -32,24 +27,26 @@ from tracker.budgets.services import ReportLine
 from tracker.dates import long_date
 from tracker.money import format_money
 from tracker.reports.exports import Figures, FundReport
-from tracker.slips.pdf import BODY, BRAND, CELL, H2, HEAD, RULE, SMALL, TITLE
+from tracker.slips.pdf import (
+    BODY,
+    BRAND,
+    H2,
+    SMALL,
+    TITLE,
+    build,
+    escape,
+    table,
+)
 
 COMMITTED = colors.HexColor("#8ac0c3")
 INK = colors.HexColor("#0b0c0c")
 GREY = colors.HexColor("#505a5f")
-CELL_RIGHT = ParagraphStyle("report_cell_right", parent=CELL, alignment=TA_RIGHT)
-HEAD_RIGHT = ParagraphStyle("report_head_right", parent=HEAD, alignment=TA_RIGHT)
 # Headings stay on the page of what follows them.
 H2_KEPT = ParagraphStyle("report_h2", parent=H2, keepWithNext=1)
 H3 = ParagraphStyle(
     "report_h3", parent=H2, fontSize=10.5, leading=13, spaceBefore=10, keepWithNext=1
 )
 WIDTH = A4[0] - 36 * mm
-
-
-def _text(value: object) -> str:
-    """Escape text for a reportlab Paragraph."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _remaining(line: ReportLine) -> str:
@@ -62,55 +59,6 @@ def _percent(line: ReportLine) -> str:
     return "no budget" if line.percent_used is None else f"{line.percent_used}%"
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
-    """Draws "Page x of y" once the number of pages is known."""
-
-    footer_text = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.setFont("Helvetica", 8)
-            self.setFillColor(GREY)
-            self.drawString(18 * mm, 10 * mm, self.footer_text)
-            self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {number} of {total}")
-            super().showPage()
-        super().save()
-
-
-def _table(header: list[str], rows: list[list[str]], widths: list[float], right: set[int]) -> Table:
-    """A table whose header repeats on every page; `right` lists right-aligned columns."""
-    data = [[Paragraph(_text(h), HEAD_RIGHT if i in right else HEAD) for i, h in enumerate(header)]]
-    for row in rows:
-        data.append(
-            [Paragraph(_text(c), CELL_RIGHT if i in right else CELL) for i, c in enumerate(row)]
-        )
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
-
-
 def _header(report: FundReport) -> Table:
     facts = [
         ("Fund", report.name),
@@ -118,11 +66,11 @@ def _header(report: FundReport) -> Table:
         ("Reference", report.reference or "None"),
         ("Figures on", long_date(report.made_on)),
     ]
-    left = [Paragraph(f"<b>{_text(report.organisation)}</b>", BODY)]
+    left = [Paragraph(f"<b>{escape(report.organisation)}</b>", BODY)]
     right: list[Flowable] = [Paragraph("Resourcing report", TITLE)]
-    right += [Paragraph(f"{_text(k)}: <b>{_text(v)}</b>", BODY) for k, v in facts]
-    table = Table([[left, right]], colWidths=[70 * mm, WIDTH - 70 * mm])
-    table.setStyle(
+    right += [Paragraph(f"{escape(k)}: <b>{escape(v)}</b>", BODY) for k, v in facts]
+    grid = Table([[left, right]], colWidths=[70 * mm, WIDTH - 70 * mm])
+    grid.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -131,7 +79,7 @@ def _header(report: FundReport) -> Table:
             ]
         )
     )
-    return table
+    return grid
 
 
 def _figure_rows(figures: Figures) -> list[list[str]]:
@@ -149,12 +97,12 @@ def _figure_rows(figures: Figures) -> list[list[str]]:
 
 def _figures(figures: Figures) -> list[Flowable]:
     parts: list[Flowable] = [
-        _table(["Figure", "Value"], _figure_rows(figures), [134 * mm, 40 * mm], right={1})
+        table(["Figure", "Value"], _figure_rows(figures), [134 * mm, 40 * mm], right={1})
     ]
     if figures.adaptations:
         parts += [
             Spacer(1, 3 * mm),
-            _table(
+            table(
                 ["Equipment and support provided", "How many"],
                 [[label, str(count)] for _, label, count in figures.adaptations],
                 [134 * mm, 40 * mm],
@@ -167,7 +115,7 @@ def _figures(figures: Figures) -> list[Flowable]:
 
 
 def _budget_table(lines: Sequence[ReportLine]) -> Table:
-    return _table(
+    return table(
         ["Line", "Budget", "Committed", "Spent", "Remaining", "Used"],
         [
             [
@@ -298,7 +246,7 @@ def render_fund_report(report: FundReport) -> bytes:
     ]
     if report.projects:
         story.append(
-            _table(
+            table(
                 ["Project", "Hours", "Without a fee", "Fees paid", "Expenses paid", "People"],
                 [
                     [
@@ -318,10 +266,10 @@ def render_fund_report(report: FundReport) -> bytes:
     else:
         story.append(Paragraph("This fund does not pay for any projects yet.", BODY))
     for project in report.projects:
-        block: list[Flowable] = [Paragraph(f"{_text(project.name)} ({_text(project.code)})", H3)]
+        block: list[Flowable] = [Paragraph(f"{escape(project.name)} ({escape(project.code)})", H3)]
         if project.figures.adaptations:
             block.append(
-                _table(
+                table(
                     ["Equipment and support provided", "How many"],
                     [[label, str(count)] for _, label, count in project.figures.adaptations],
                     [134 * mm, 40 * mm],
@@ -343,27 +291,8 @@ def render_fund_report(report: FundReport) -> bytes:
         if not project.budgets:
             block.append(Paragraph("This project has no budget yet.", BODY))
         story.append(KeepTogether(block))
-    return _build(story, report)
-
-
-def _build(story: Sequence[Flowable], report: FundReport) -> bytes:
-    buffer = io.BytesIO()
-    title = f"Resourcing report: {report.name}"
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=title,
-        author="Tracker",
-        creator="Tracker",
-        producer="Tracker",
-        subject=title,
-        invariant=1,
+    return build(
+        story,
+        title=f"Resourcing report: {report.name}",
+        footer=f"{report.name}, resourcing report, {long_date(report.made_on)}",
     )
-    footer = f"{report.name}, resourcing report, {long_date(report.made_on)}"
-    canvas = type("FooterCanvas", (_NumberedCanvas,), {"footer_text": footer})
-    doc.build(list(story), canvasmaker=canvas)
-    return buffer.getvalue()

@@ -1,5 +1,8 @@
 """PDF payment slips and yearly statements, drawn with reportlab platypus from a snapshot.
 
+The building blocks (`escape`, `table`, `build`, the styles) are shared with the funders'
+report in tracker/reports/pdf.py, so every PDF Tracker makes looks and pages the same.
+
 `render_slip(snapshot)` and `render_statement(statement)` read only what they are given: no
 database, no arithmetic (every total is in the snapshot). Output is deterministic: the same
 snapshot gives the same bytes (reportlab's invariant mode, fixed metadata).
@@ -55,13 +58,13 @@ H2 = ParagraphStyle(
 )
 
 
-def _text(value: object) -> str:
+def escape(value: object) -> str:
     """Escape text for a reportlab Paragraph."""
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _lines(value: str) -> str:
-    return "<br/>".join(_text(line) for line in value.splitlines())
+    return "<br/>".join(escape(line) for line in value.splitlines())
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -93,7 +96,7 @@ def _canvas_with_footer(footer: str) -> type[_NumberedCanvas]:
     return type("FooterCanvas", (_NumberedCanvas,), {"footer_text": footer})
 
 
-def _build(story: Sequence[Flowable], *, title: str, footer: str) -> bytes:
+def build(story: Sequence[Flowable], *, title: str, footer: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -114,15 +117,17 @@ def _build(story: Sequence[Flowable], *, title: str, footer: str) -> bytes:
     return buffer.getvalue()
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[float], right: set[int]) -> Table:
+def table(header: list[str], rows: list[list[str]], widths: list[float], right: set[int]) -> Table:
     """A table whose header repeats on every page; `right` lists right-aligned columns."""
-    data = [[Paragraph(_text(h), HEAD_RIGHT if i in right else HEAD) for i, h in enumerate(header)]]
+    data = [
+        [Paragraph(escape(h), HEAD_RIGHT if i in right else HEAD) for i, h in enumerate(header)]
+    ]
     for row in rows:
         data.append(
-            [Paragraph(_text(c), CELL_RIGHT if i in right else CELL) for i, c in enumerate(row)]
+            [Paragraph(escape(c), CELL_RIGHT if i in right else CELL) for i, c in enumerate(row)]
         )
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
+    grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    grid.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -135,24 +140,24 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], right:
             ]
         )
     )
-    return table
+    return grid
 
 
 def _totals(rows: list[tuple[str, int]]) -> Table:
     """Totals right-aligned under the tables; the last row (the total) in bold."""
     data = [
-        [Paragraph(_text(label), BODY), Paragraph(format_money(pence), CELL_RIGHT)]
+        [Paragraph(escape(label), BODY), Paragraph(format_money(pence), CELL_RIGHT)]
         for label, pence in rows[:-1]
     ]
     label, pence = rows[-1]
     data.append(
         [
-            Paragraph(f"<b>{_text(label)}</b>", BODY),
+            Paragraph(f"<b>{escape(label)}</b>", BODY),
             Paragraph(f"<b>{format_money(pence)}</b>", CELL_RIGHT),
         ]
     )
-    table = Table(data, colWidths=[60 * mm, 35 * mm], hAlign="RIGHT")
-    table.setStyle(
+    grid = Table(data, colWidths=[60 * mm, 35 * mm], hAlign="RIGHT")
+    grid.setStyle(
         TableStyle(
             [
                 ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
@@ -160,18 +165,18 @@ def _totals(rows: list[tuple[str, int]]) -> Table:
             ]
         )
     )
-    return table
+    return grid
 
 
 def _header(organisation: Mapping[str, Any], title: str, facts: list[tuple[str, str]]) -> Table:
     left = [
-        Paragraph(f"<b>{_text(organisation['name'])}</b>", BODY),
+        Paragraph(f"<b>{escape(organisation['name'])}</b>", BODY),
         Paragraph(_lines(str(organisation.get("address") or "")), SMALL),
     ]
-    right: list[Flowable] = [Paragraph(_text(title), TITLE)]
-    right += [Paragraph(f"{_text(k)}: <b>{_text(v)}</b>", BODY) for k, v in facts]
-    table = Table([[left, right]], colWidths=[85 * mm, 89 * mm])
-    table.setStyle(
+    right: list[Flowable] = [Paragraph(escape(title), TITLE)]
+    right += [Paragraph(f"{escape(k)}: <b>{escape(v)}</b>", BODY) for k, v in facts]
+    grid = Table([[left, right]], colWidths=[85 * mm, 89 * mm])
+    grid.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -181,7 +186,7 @@ def _header(organisation: Mapping[str, Any], title: str, facts: list[tuple[str, 
             ]
         )
     )
-    return table
+    return grid
 
 
 def _person(snapshot: Snapshot) -> Table:
@@ -191,14 +196,14 @@ def _person(snapshot: Snapshot) -> Table:
         ("Payment method", str(snapshot["payment_method"])),
         ("Work and costs from", str(snapshot["period"])),
     ]
-    table = Table(
-        [[Paragraph(_text(k), HEAD), Paragraph(_text(v), CELL)] for k, v in rows],
+    grid = Table(
+        [[Paragraph(escape(k), HEAD), Paragraph(escape(v), CELL)] for k, v in rows],
         colWidths=[40 * mm, 134 * mm],
     )
-    table.setStyle(
+    grid.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 2)])
     )
-    return table
+    return grid
 
 
 def render_slip(snapshot: Snapshot) -> bytes:
@@ -217,7 +222,7 @@ def render_slip(snapshot: Snapshot) -> bytes:
     fees = snapshot["fees"]
     if fees:
         story.append(
-            _table(
+            table(
                 ["Date", "Project", "Activity", "Time", "Basis and rate", "Amount"],
                 [
                     [
@@ -240,7 +245,7 @@ def render_slip(snapshot: Snapshot) -> bytes:
     expenses = snapshot["expenses"]
     if expenses:
         story.append(
-            _table(
+            table(
                 ["Date", "Project", "Category", "Description", "Amount"],
                 [
                     [
@@ -279,7 +284,7 @@ def render_slip(snapshot: Snapshot) -> bytes:
             SMALL,
         ),
     ]
-    return _build(
+    return build(
         story,
         title=f"Payment slip {snapshot['number']}",
         footer=f"Payment slip {snapshot['number']}",
@@ -296,8 +301,8 @@ def render_statement(statement: Snapshot) -> bytes:
         ),
         Spacer(1, 5 * mm),
         Paragraph(
-            f"Paid to <b>{_text(statement['contributor']['name'])}</b> "
-            f"(reference {_text(statement['contributor']['reference'])}).",
+            f"Paid to <b>{escape(statement['contributor']['name'])}</b> "
+            f"(reference {escape(statement['contributor']['reference'])}).",
             BODY,
         ),
         Paragraph(
@@ -321,7 +326,7 @@ def render_statement(statement: Snapshot) -> bytes:
     ]
     if rows:
         story.append(
-            _table(
+            table(
                 ["Slip", "Issued", "Paid", "Fees", "Expenses", "Total"],
                 rows,
                 [32 * mm, 28 * mm, 28 * mm, 28 * mm, 28 * mm, 30 * mm],
@@ -344,14 +349,14 @@ def render_statement(statement: Snapshot) -> bytes:
     if statement.get("months"):
         story += [
             Paragraph("Fees by month paid", H2),
-            _table(
+            table(
                 ["Month", "Fees"],
                 [[m["month_text"], format_money(m["fees_pence"])] for m in statement["months"]],
                 [60 * mm, 35 * mm],
                 right={1},
             ),
         ]
-    return _build(
+    return build(
         story,
         title=f"Statement of payments {statement['tax_year_text']}",
         footer=f"Statement for {statement['contributor']['reference']}, "
