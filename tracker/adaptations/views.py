@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from tracker.adaptations import services
 from tracker.adaptations.forms import PROVISION_HINTS, RequestForm
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.auth.access import access
 from tracker.auth.models import User
-from tracker.contributors import services as contributors
+from tracker.contributions.recording import (
+    ask_who,
+    contributor_page,
+    fill_project_choices,
+    for_whom,
+)
 from tracker.contributors.models import Contributor
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.extensions import db
-from tracker.forms import row_id
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import TRANSITIONS, is_editable
 from tracker.lifecycle.models import ITEM_STATUSES
-from tracker.projects import services as projects
 from tracker.projects.models import Project
 from tracker.security import acting_user
 from tracker.web import show_service_error
@@ -29,50 +32,6 @@ RECORDERS = ("contributor", "coordinator")
 READERS = ("contributor", "coordinator", "finance", "admin")
 REQUEST = "/<int(max=2147483647):request_id>"
 WITHDRAWABLE = TRANSITIONS["withdraw"][0]
-
-
-def _page(template: str, status: int = 200, **context: Any) -> Any:
-    return render_template(template, show_exit_button=True, **context), status
-
-
-def _for_whom(user: User) -> Contributor | None:
-    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
-    (a coordinator) or explain (no record)."""
-    if "contributor_id" in request.args:
-        contributor_id = row_id(request.args["contributor_id"])
-        if contributor_id is None:
-            raise NotFound("That contributor was not found.")
-        return contributors.get_visible_contributor(user, contributor_id)
-    if user.has_role("coordinator"):
-        return None
-    return contributors.contributor_for_user(user)
-
-
-def _ask_who(user: User) -> Any:
-    if not user.has_role("coordinator"):
-        return _page("contributions/no_record.html")
-    return _page(
-        "contributions/who_for.html",
-        me=contributors.contributor_for_user(user),
-        people=contributors.visible_contributors(user, others_only=True),
-        action=url_for("adaptations.new"),
-        caption="Ask for equipment or support",
-    )
-
-
-def _projects_for(user: User, contributor: Contributor) -> list[Project]:
-    """Their projects that this user may record for: all of their own, or the ones coordinated."""
-    ids = set(contributors.contributor_project_ids(contributor.id))
-    if contributor.user_id != user.id:
-        ids &= projects.coordinated_project_ids(user)
-    return [p for p in projects.visible_projects(user) if p.id in ids]
-
-
-def _fill_choices(form: RequestForm, user: User, contributor: Contributor) -> None:
-    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
-    form.project_id.choices = choices
-    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
-        form.project_id.data = choices[0][0]
 
 
 def _request_input(form: RequestForm, contributor_id: int) -> services.RequestInput:
@@ -90,7 +49,7 @@ def _request_input(form: RequestForm, contributor_id: int) -> services.RequestIn
 
 def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequest | None) -> Any:
     user = acting_user()
-    return _page(
+    return contributor_page(
         "adaptations/form.html",
         400 if form.errors or form.form_errors else 200,
         form=form,
@@ -106,11 +65,13 @@ def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequ
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = _for_whom(user)
+    contributor = for_whom(user)
     if contributor is None:
-        return _ask_who(user)
+        return ask_who(
+            user, action=url_for("adaptations.new"), caption="Ask for equipment or support"
+        )
     form = RequestForm(payment="supplier")
-    _fill_choices(form, user, contributor)
+    fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             item = services.create_request(actor=user, data=_request_input(form, contributor.id))
@@ -132,7 +93,7 @@ def show(request_id: int) -> Any:
     contributor = db.session.get(Contributor, item.contributor_id)
     recorder = db.session.get(User, item.recorded_by_id)
     assert contributor is not None and recorder is not None
-    return _page(
+    return contributor_page(
         "adaptations/show.html",
         item=item,
         contributor=contributor,
@@ -191,7 +152,7 @@ def edit(request_id: int) -> Any:
     contributor = db.session.get(Contributor, item.contributor_id)
     assert contributor is not None
     form = RequestForm(data=_request_data(item))
-    _fill_choices(form, user, contributor)
+    fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             services.update_request(
@@ -241,7 +202,7 @@ def withdraw(request_id: int) -> Any:
     if not lifecycle.can_act_for(user, item) or item.status not in WITHDRAWABLE:
         flash("This cannot be withdrawn now.", "info")
         return redirect(url_for("adaptations.show", request_id=request_id))
-    return _page(
+    return contributor_page(
         "contributions/withdraw.html",
         what="this request",
         back=url_for("adaptations.show", request_id=request_id),

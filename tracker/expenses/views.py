@@ -9,7 +9,6 @@ from flask import (
     Response,
     flash,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -18,19 +17,22 @@ from werkzeug.utils import secure_filename
 
 from tracker.auth.access import access
 from tracker.auth.models import User
-from tracker.contributors import services as contributors
+from tracker.contributions.recording import (
+    ask_who,
+    contributor_page,
+    fill_project_choices,
+    for_whom,
+)
 from tracker.contributors.models import Contributor
 from tracker.dates import local_today
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.expenses import services
 from tracker.expenses.domain import EXPENSE_CATEGORIES, VEHICLE_LABELS
 from tracker.expenses.forms import CATEGORY_HINTS, CategoryForm, ExpenseForm
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
-from tracker.forms import row_id
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import TRANSITIONS, is_editable
-from tracker.projects import services as projects
 from tracker.projects.models import Project
 from tracker.rates import services as rates
 from tracker.security import acting_user
@@ -44,42 +46,12 @@ WITHDRAWABLE = TRANSITIONS["withdraw"][0]
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Any:
-    return render_template(template, show_exit_button=True, **context), status
-
-
-def _for_whom(user: User) -> Contributor | None:
-    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
-    (a coordinator) or explain (no record)."""
-    if "contributor_id" in request.args:
-        contributor_id = row_id(request.args["contributor_id"])
-        if contributor_id is None:
-            raise NotFound("That contributor was not found.")
-        return contributors.get_visible_contributor(user, contributor_id)
-    if user.has_role("coordinator"):
-        return None
-    return contributors.contributor_for_user(user)
-
-
-def _ask_who(user: User) -> Any:
-    if not user.has_role("coordinator"):
-        return _page("contributions/no_record.html")
-    return _page(
-        "contributions/who_for.html",
-        me=contributors.contributor_for_user(user),
-        people=contributors.visible_contributors(user, others_only=True),
-        action=url_for("expenses.new"),
-        caption="Claim an expense",
-        keep={k: v for k, v in request.args.items() if k == "category"},
-    )
-
-
 def _ask_category(action: str, current: str | None, contributor_id: int | None) -> Any:
     asked = "category" in request.args and "choose" not in request.args
     form = CategoryForm(request.args if asked else None, category=current)
     if asked:
         form.validate()
-    return _page(
+    return contributor_page(
         "expenses/category.html",
         400 if form.errors else 200,
         form=form,
@@ -87,21 +59,6 @@ def _ask_category(action: str, current: str | None, contributor_id: int | None) 
         contributor_id=contributor_id,
         hints=CATEGORY_HINTS,
     )
-
-
-def _projects_for(user: User, contributor: Contributor) -> list[Project]:
-    """Their projects that this user may record for: all of their own, or the ones coordinated."""
-    ids = set(contributors.contributor_project_ids(contributor.id))
-    if contributor.user_id != user.id:
-        ids &= projects.coordinated_project_ids(user)
-    return [p for p in projects.visible_projects(user) if p.id in ids]
-
-
-def _fill_choices(form: ExpenseForm, user: User, contributor: Contributor) -> None:
-    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
-    form.project_id.choices = choices
-    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
-        form.project_id.data = choices[0][0]
 
 
 def _claim_input(form: ExpenseForm, contributor_id: int) -> services.ClaimInput:
@@ -138,7 +95,7 @@ def _form_page(
     user = acting_user()
     failed = bool(form.errors or form.form_errors)
     category = form.category.data or ""
-    return _page(
+    return contributor_page(
         "expenses/form.html",
         400 if failed else 200,
         form=form,
@@ -156,9 +113,14 @@ def _form_page(
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = _for_whom(user)
+    contributor = for_whom(user)
     if contributor is None:
-        return _ask_who(user)
+        return ask_who(
+            user,
+            action=url_for("expenses.new"),
+            caption="Claim an expense",
+            keep={k: v for k, v in request.args.items() if k == "category"},
+        )
     keep: dict[str, Any] = (
         {"contributor_id": contributor.id} if "contributor_id" in request.args else {}
     )
@@ -167,7 +129,7 @@ def new() -> Any:
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
         return _ask_category(url_for("expenses.new"), category, keep.get("contributor_id"))
     form = ExpenseForm(category=category, claim_date=local_today())
-    _fill_choices(form, user, contributor)
+    fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             claim = services.create_expense(actor=user, data=_claim_input(form, contributor.id))
@@ -201,7 +163,7 @@ def _names(claim: ExpenseClaim) -> dict[str, Any]:
 def show(claim_id: int) -> Any:
     user = acting_user()
     claim = services.get_visible_claim(user, claim_id)
-    return _page(
+    return contributor_page(
         "expenses/show.html",
         claim=claim,
         cap=rates.expense_caps().get(claim.category) if claim.over_cap else None,
@@ -276,7 +238,7 @@ def edit(claim_id: int) -> Any:
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
         return _ask_category(url_for("expenses.edit", claim_id=claim_id), category, None)
     form = ExpenseForm(data=_claim_data(claim, category))
-    _fill_choices(form, user, contributor)
+    fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             services.update_expense(
@@ -330,7 +292,7 @@ def withdraw(claim_id: int) -> Any:
     if not lifecycle.can_act_for(user, claim) or claim.status not in WITHDRAWABLE:
         flash("This cannot be withdrawn now.", "info")
         return redirect(url_for("expenses.show", claim_id=claim_id))
-    return _page(
+    return contributor_page(
         "contributions/withdraw.html",
         what="this claim",
         back=url_for("expenses.show", claim_id=claim_id),

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from tracker.auth.access import access
 from tracker.auth.models import User
-from tracker.contributors import services as contributors
+from tracker.contributions.recording import (
+    ask_who,
+    contributor_page,
+    fill_project_choices,
+    for_whom,
+)
 from tracker.contributors.models import Contributor
 from tracker.dates import local_today
-from tracker.errors import NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.extensions import db
-from tracker.forms import row_id
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, TRANSITIONS, is_editable
 from tracker.projects import services as projects
@@ -32,48 +36,8 @@ WITHDRAWABLE = TRANSITIONS["withdraw"][0]
 OPEN = frozenset({"draft", "returned", "submitted"})
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Any:
-    return render_template(template, show_exit_button=True, **context), status
-
-
-def _for_whom(user: User) -> Contributor | None:
-    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
-    (a coordinator) or explain (no record)."""
-    if "contributor_id" in request.args:
-        contributor_id = row_id(request.args["contributor_id"])
-        if contributor_id is None:
-            raise NotFound("That contributor was not found.")
-        return contributors.get_visible_contributor(user, contributor_id)
-    if user.has_role("coordinator"):
-        return None
-    return contributors.contributor_for_user(user)
-
-
-def _ask_who(user: User) -> Any:
-    if not user.has_role("coordinator"):
-        return _page("contributions/no_record.html")
-    return _page(
-        "contributions/who_for.html",
-        me=contributors.contributor_for_user(user),
-        people=contributors.visible_contributors(user, others_only=True),
-        action=url_for("timesheets.new"),
-        caption="Log time",
-    )
-
-
-def _projects_for(user: User, contributor: Contributor) -> list[Project]:
-    """Their projects that this user may record for: all of their own, or the ones coordinated."""
-    ids = set(contributors.contributor_project_ids(contributor.id))
-    if contributor.user_id != user.id:
-        ids &= projects.coordinated_project_ids(user)
-    return [p for p in projects.visible_projects(user) if p.id in ids]
-
-
 def _fill_choices(form: TimeEntryForm, user: User, contributor: Contributor) -> None:
-    choices = [(p.id, p.name) for p in _projects_for(user, contributor)]
-    form.project_id.choices = choices
-    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
-        form.project_id.data = choices[0][0]
+    fill_project_choices(form, user, contributor)
     form.activity_type_id.choices = [("", "Choose an activity")] + [
         (a.id, a.name) for a in projects.list_activity_types(include_inactive=False)
     ]
@@ -103,7 +67,7 @@ def _show_error(form: TimeEntryForm, error: TrackerError) -> None:
 def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry | None) -> Any:
     user = acting_user()
     failed = bool(form.errors or form.form_errors)
-    return _page(
+    return contributor_page(
         "timesheets/form.html",
         400 if failed else 200,
         form=form,
@@ -118,9 +82,9 @@ def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry |
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = _for_whom(user)
+    contributor = for_whom(user)
     if contributor is None:
-        return _ask_who(user)
+        return ask_who(user, action=url_for("timesheets.new"), caption="Log time")
     form = TimeEntryForm(fee_choice=contributor.default_fee_choice, work_date=local_today())
     _fill_choices(form, user, contributor)
     if form.validate_on_submit():
@@ -160,7 +124,7 @@ def show(entry_id: int) -> Any:
             warnings = services.benefit_warnings(
                 entry.contributor_id, entry.work_date, estimate.fee_pence, exclude_id=entry.id
             )
-    return _page(
+    return contributor_page(
         "timesheets/show.html",
         entry=entry,
         estimate=estimate,
@@ -267,7 +231,7 @@ def withdraw(entry_id: int) -> Any:
     if not lifecycle.can_act_for(user, entry) or entry.status not in WITHDRAWABLE:
         flash("This cannot be withdrawn now.", "info")
         return redirect(url_for("timesheets.show", entry_id=entry_id))
-    return _page(
+    return contributor_page(
         "contributions/withdraw.html",
         what="this time",
         back=url_for("timesheets.show", entry_id=entry_id),

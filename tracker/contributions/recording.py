@@ -1,0 +1,66 @@
+"""What the pages for logging time, claiming expenses and asking for support share: whom the
+item is for, which of their projects the user may record against, and the page wrapper that
+shows "Exit this page"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from tracker.auth.models import User
+from tracker.contributors import services as contributors
+from tracker.contributors.models import Contributor
+from tracker.errors import NotFound
+from tracker.forms import row_id
+from tracker.projects import services as projects
+from tracker.projects.models import Project
+
+
+def contributor_page(template: str, status: int = 200, **context: Any) -> Any:
+    """A contributor-facing page: always with the "Exit this page" button."""
+    return render_template(template, show_exit_button=True, **context), status
+
+
+def for_whom(user: User) -> Contributor | None:
+    """`?contributor_id=N` (someone the user may see), or the user's own record; None means ask
+    (a coordinator) or explain (no record)."""
+    if "contributor_id" in request.args:
+        contributor_id = row_id(request.args["contributor_id"])
+        if contributor_id is None:
+            raise NotFound("That contributor was not found.")
+        return contributors.get_visible_contributor(user, contributor_id)
+    if user.has_role("coordinator"):
+        return None
+    return contributors.contributor_for_user(user)
+
+
+def ask_who(user: User, *, action: str, caption: str, keep: dict[str, str] | None = None) -> Any:
+    """A coordinator chooses whom they are recording for; anyone else without a contributor
+    record is told kindly why there is nothing to record."""
+    if not user.has_role("coordinator"):
+        return contributor_page("contributions/no_record.html")
+    return contributor_page(
+        "contributions/who_for.html",
+        me=contributors.contributor_for_user(user),
+        people=contributors.visible_contributors(user, others_only=True),
+        action=action,
+        caption=caption,
+        keep=keep or {},
+    )
+
+
+def projects_for(user: User, contributor: Contributor) -> list[Project]:
+    """Their projects that this user may record for: all of their own, or the ones coordinated."""
+    ids = set(contributors.contributor_project_ids(contributor.id))
+    if contributor.user_id != user.id:
+        ids &= projects.coordinated_project_ids(user)
+    return [p for p in projects.visible_projects(user) if p.id in ids]
+
+
+def fill_project_choices(form: Any, user: User, contributor: Contributor) -> None:
+    """Offer only those projects; preselect the only one."""
+    choices = [(p.id, p.name) for p in projects_for(user, contributor)]
+    form.project_id.choices = choices
+    if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
+        form.project_id.data = choices[0][0]
