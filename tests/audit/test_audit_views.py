@@ -85,7 +85,7 @@ def test_changes_show_as_field_before_after_in_uk_time(client: FlaskClient) -> N
     assert 'href="/admin/projects/7"' in page.text
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
     assert "Status active closed" in text
-    assert "Fund ids None 3, 4" in text
+    assert "Fund ids Not set 3, 4" in text
 
 
 def test_passwords_and_tokens_never_appear(client: FlaskClient) -> None:
@@ -105,3 +105,20 @@ def test_only_admins_see_the_audit_log(client: FlaskClient) -> None:
     coordinator = make_user("coordinator", "finance")
     sign_in(client, coordinator.email)
     assert client.get("/admin/audit/").status_code == 403
+
+
+def test_money_in_changes_reads_as_pounds(client: FlaskClient) -> None:
+    admin = make_user("admin")
+    db.session.add(
+        AuditEvent(
+            actor_id=admin.id,
+            action="rate.created",
+            entity_type="rate",
+            entity_id=1,
+            changes='{"amount_pence": [null, 1380]}',
+        )
+    )
+    db.session.commit()
+    sign_in(client, admin.email)
+    text = client.get("/admin/audit/").text
+    assert "£13.80" in text and "Amount pence" not in text

@@ -14,6 +14,7 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.extensions import db
+from tracker.money import format_money
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -77,9 +78,20 @@ def humanise(code: str) -> str:
     return code.replace(".", " ").replace("_", " ").capitalize()
 
 
-def _shown(value: Any) -> str:
+def _field(code: str) -> str:
+    """'amount_pence' -> 'Amount', 'project_id' -> 'Project (number)'."""
+    if code.endswith("_pence"):
+        code = code.removesuffix("_pence")
+    elif code.endswith("_id"):
+        code = code.removesuffix("_id") + " (number)"
+    return humanise(code)
+
+
+def _shown(value: Any, field: str = "") -> str:
     if value is None or value == []:
-        return "None"
+        return "Not set"
+    if field.endswith("_pence") and isinstance(value, int) and not isinstance(value, bool):
+        return format_money(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
@@ -106,7 +118,11 @@ def _event(event: AuditEvent, actor: str | None) -> dict[str, Any]:
         + (f" {event.entity_id}" if event.entity_id is not None else ""),
         "link": link,
         "changes": [
-            {"field": humanise(field), "before": _shown(pair[0]), "after": _shown(pair[1])}
+            {
+                "field": _field(field),
+                "before": _shown(pair[0], field),
+                "after": _shown(pair[1], field),
+            }
             for field, pair in sorted(changes.items())
         ],
     }
