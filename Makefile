@@ -34,6 +34,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r tracker config.py wsgi.py -ll
 
 typecheck: install-dev
 	$(BIN)/mypy tracker config.py wsgi.py
