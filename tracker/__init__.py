@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,13 @@ def create_app(config: str | dict[str, Any] = "production") -> Flask:
         app.config.from_object(CONFIGS[str(config.get("CONFIG", "test"))])
         app.config.update(config)
     _configure_paths(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly this many proxies' X-Forwarded-For/-Proto, so that limits and the audit
+        # see the person's address, and nobody can choose theirs by sending the header.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -36,11 +45,12 @@ def create_app(config: str | dict[str, Any] = "production") -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from tracker import cli, errors, security
+    from tracker import cli, crypto, errors, security
     from tracker.database import init_database
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.web import register_template_helpers
 
+    crypto.init_app(app)
     init_database(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
@@ -56,25 +66,42 @@ def create_app(config: str | dict[str, Any] = "production") -> Flask:
 
 def _configure_paths(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app)
+        app.config["SECRET_KEY"] = _instance_file(app, "secret_key", _new_secret)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
             app.instance_path, "tracker.sqlite3"
         )
+    if not app.config.get("DATA_ENCRYPTION_KEYS"):
+        app.config["DATA_ENCRYPTION_KEYS"] = _instance_file(app, "data_key", _new_data_key)
     if not app.config.get("RECEIPTS_DIR"):
         app.config["RECEIPTS_DIR"] = os.path.join(app.instance_path, "receipts")
 
 
-def _instance_secret(app: Flask) -> str:
-    """A random key kept in the instance folder, so a single-host install needs no setup."""
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        import secrets
+def _new_secret() -> str:
+    import secrets
 
+    return secrets.token_hex(32)
+
+
+def _new_data_key() -> str:
+    from tracker.crypto import new_key
+
+    return new_key()
+
+
+def _instance_file(app: Flask, name: str, make: Callable[[], str]) -> str:
+    """A random key kept in the instance folder, so a single-host install needs no setup."""
+    path = Path(app.instance_path) / name
+    if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Written aside, then linked into place: two workers starting at once agree on one key.
+        spare = path.with_name(f".{name}.{os.getpid()}")
+        spare.write_text(make())
+        spare.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(spare, path)
+        spare.unlink()
     return path.read_text().strip()
 
 

@@ -53,7 +53,7 @@ def create_token(email: str, name: str) -> None:
     user = auth.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account has the email address {email}.")
-    _token, raw = auth.create_api_token(user=user, name=name)
+    _token, raw = auth.create_api_token(user=user, name=name, actor_label="command line")
     db.session.commit()
     click.echo(raw)
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
-from flask_login import current_user
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
 
 from tracker.auth import services as auth
 from tracker.auth.access import PUBLIC, SIGNED_IN, rule_of
@@ -55,6 +67,10 @@ def enforce_access() -> Any:
     endpoint = request.endpoint
     if endpoint is None or endpoint == "static":
         return None
+    if not is_api_request():
+        ended = _end_long_session()
+        if ended is not None:
+            return ended
     view = current_app.view_functions[endpoint]
     rule = rule_of(view)
     if rule is None:
@@ -69,6 +85,23 @@ def enforce_access() -> Any:
     if SIGNED_IN not in rule and not current_user.has_role(*rule):
         abort(403)
     return None
+
+
+def _end_long_session() -> Any:
+    """However busy, a session ends SESSION_ABSOLUTE_HOURS after signing in."""
+    if not current_user.is_authenticated:
+        return None
+    started = session.get("signed_in_at")
+    limit = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if isinstance(started, int | float) and 0 <= time.time() - started < limit:
+        return None
+    logout_user()
+    session.clear()
+    hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
+    flash(
+        f"For your safety we sign everyone out after {hours} hours. Please sign in again.", "info"
+    )
+    return redirect(url_for("auth.sign_in"))
 
 
 def _enforce_api(rule: frozenset[str]) -> Any:

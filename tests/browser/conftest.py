@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -44,13 +43,6 @@ DEMO_EMAILS = {
 }
 
 SignedInPage = Callable[..., Page]
-
-
-class DemoTOTP(pyotp.TOTP):
-    """The documented demo secret is 80 bits, and pyotp 2.12 refuses secrets under 112 bits
-    unless told otherwise (the app's own check allows 80 in the same way)."""
-
-    min_secret_length_bits = 80
 
 
 def chromium_path() -> str | None:
@@ -93,6 +85,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     app.config["LIVE_SERVER_URL"] = f"http://127.0.0.1:{server.server_port}"
+    _LIVE_APPS[:] = [app]
     try:
         yield app
     finally:
@@ -129,6 +122,22 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         chromium.close()
 
 
+_LIVE_APPS: list[Flask] = []
+
+
+def _unused_demo_code(email: str) -> str:
+    """A code the demo user has not used yet: each code works once (see tests/conftest.py)."""
+    from tests.conftest import unused_code
+    from tracker.auth.services import find_user_by_email
+
+    with _LIVE_APPS[0].app_context():
+        user = find_user_by_email(email)
+        assert user is not None and user.totp_secret == DEMO_TOTP_SECRET
+        code = unused_code(user)
+        db.session.remove()
+    return code
+
+
 def open_context_page(browser: Browser, **context_options: Any) -> Page:
     context = browser.new_context(**context_options)
     context.set_default_timeout(10_000)
@@ -150,7 +159,7 @@ def sign_in(browser: Browser, base_url: str, user: str, **context_options: Any) 
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Sign in", exact=True).click()
     if page.url.split("?")[0].endswith("/sign-in/code"):
-        page.fill("#code", DemoTOTP(DEMO_TOTP_SECRET).now())
+        page.fill("#code", _unused_demo_code(DEMO_EMAILS[user]))
         with page.expect_navigation() as navigation:
             page.get_by_role("button", name="Continue").click()
     response = navigation.value

@@ -48,8 +48,10 @@ def record(
     entity_type: str,
     entity_id: int | None,
     changes: dict[str, tuple[Any, Any]] | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event; `changes` maps a field to (before, after)."""
+    """Append one event; `changes` maps a field to (before, after). `actor_label` names who
+    acted when no user did (for example "command line")."""
     safe = {
         field: (
             ["(personal detail)", "(personal detail)"]
@@ -61,6 +63,7 @@ def record(
     }
     event_row = AuditEvent(
         actor_id=actor.id if actor else None,
+        actor_label=None if actor else actor_label,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,

@@ -112,7 +112,7 @@ def _event(event: AuditEvent, actor: str | None) -> dict[str, Any]:
             link = url_for(endpoint, **values)
     return {
         "at": event.at,
-        "actor": actor or "Tracker (no person)",
+        "actor": actor or event.actor_label or "Tracker (no person)",
         "action": humanise(event.action),
         "entity": humanise(event.entity_type)
         + (f" {event.entity_id}" if event.entity_id is not None else ""),

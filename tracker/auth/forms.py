@@ -25,11 +25,43 @@ class SignInForm(FlaskForm):
 class SecondFactorForm(FlaskForm):
     code = StringField(
         "Code from your authenticator app",
-        description="Enter the 6 numbers shown in the app, for example 123456.",
+        description="Enter the 6 numbers shown in the app, for example 123456. If you do not "
+        "have your phone, enter one of your recovery codes instead.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the 6-digit code"), Length(max=30)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class EnrolForm(FlaskForm):
+    """Set up an authenticator; `current_code` is asked for only when replacing one."""
+
+    current_code = StringField(
+        "Code from your current authenticator app",
+        description="So that we know it is you: the 6 numbers your app shows now, or one of "
+        "your recovery codes.",
+        widget=GovTextInput(),
+        validators=[Length(max=30)],
+    )
+    code = StringField(
+        "Code from the app you are setting up",
+        description="Enter the 6 numbers it shows, for example 123456.",
         widget=GovTextInput(),
         validators=[DataRequired("Enter the 6-digit code"), Length(max=10)],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class FreshCodeForm(FlaskForm):
+    """A fresh second-factor code before a sensitive change."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        description="Enter the 6 numbers your app shows now, or one of your recovery codes.",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the 6-digit code"), Length(max=30)],
+    )
+    submit = SubmitField("Make new recovery codes", widget=GovSubmitInput())
 
 
 class ChangePasswordForm(FlaskForm):

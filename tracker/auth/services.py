@@ -6,16 +6,21 @@ import contextlib
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select, update
+from zxcvbn import zxcvbn
 
+from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
-from tracker.auth.models import ROLES, ApiToken, User, UserRole, new_session_token
-from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.auth import domain
+from tracker.auth.models import ROLES, ApiToken, RecoveryCode, User, UserRole, new_session_token
+from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db, utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -60,9 +65,16 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active user with this email and password, or None (audited, without the password)."""
     user = find_user_by_email(email)
     if not check_password(user, password) or user is None or not user.active:
+        # The typed address is not kept: people sometimes type a password into it.
+        record(
+            actor=None,
+            action="user.sign_in_failed",
+            entity_type="user",
+            entity_id=user.id if user else None,
+        )
         return None
     return user
 
@@ -86,23 +98,141 @@ def totp(secret: str) -> pyotp.TOTP:
     return _TOTP(secret)
 
 
-def verify_totp(secret: str, code: str) -> bool:
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step (within one step either side of now) whose code is `code`, or None."""
     code = "".join(ch for ch in code if ch.isdigit())
-    return len(code) == 6 and totp(secret).verify(code, valid_window=1)
+    if len(code) != 6:
+        return None
+    generator = totp(secret)
+    now = utcnow()
+    current = generator.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if pyotp.utils.strings_equal(generator.generate_otp(step), code):
+            return step
+    return None
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record `step` as used; False when it (or a later one) was used already, even at once."""
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["totp_last_step"])
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def verify_totp(user: User, code: str) -> bool:
+    """A current code from the user's authenticator that has not been used before."""
+    if not user.totp_secret:
+        return False
+    step = _matching_step(user.totp_secret, code)
+    return step is not None and _claim_step(user, step)
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    result = db.session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == domain.recovery_code_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def check_second_factor(*, user: User, code: str) -> str | None:
+    """ "code" or "recovery code" when `code` passes (each works once), None otherwise (audited)."""
+    if domain.looks_like_recovery_code(code):
+        if _use_recovery_code(user, code):
+            record(
+                actor=user,
+                action="user.recovery_code_used",
+                entity_type="user",
+                entity_id=user.id,
+                changes={"recovery_codes_left": (None, recovery_codes_left(user))},
+            )
+            return "recovery code"
+    elif verify_totp(user, code):
+        return "code"
+    record(actor=None, action="user.code_failed", entity_type="user", entity_id=user.id)
+    return None
+
+
+def recovery_codes_left(user: User) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(RecoveryCode.id)).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def new_recovery_codes(*, user: User) -> list[str]:
+    """Ten new single-use codes, shown once; any earlier codes stop working."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = domain.new_recovery_codes()
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=domain.recovery_code_hash(code)) for code in codes
+    )
+    db.session.flush()
+    record(actor=user, action="user.recovery_codes_made", entity_type="user", entity_id=user.id)
+    return codes
 
 
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 
 
-def enable_totp(*, user: User, secret: str, code: str) -> None:
-    if not verify_totp(secret, code):
+def enable_totp(*, user: User, secret: str, code: str, current_code: str = "") -> list[str]:
+    """Set up (or replace) the user's authenticator; returns new recovery codes to show once.
+
+    Replacing one needs a fresh code from the old authenticator (or a recovery code), so that
+    knowing the password is never enough. Other sessions end.
+    """
+    replacing = bool(user.totp_secret)
+    if replacing and check_second_factor(user=user, code=current_code) is None:
+        raise TrackerError(
+            "The code from your current authenticator did not match. Try the newest code.",
+            fields={"current_code": "Enter the code from your current authenticator app"},
+        )
+    step = _matching_step(secret, code)
+    if step is None:
         raise TrackerError(
             "That code did not match. Check the time on your phone and try the newest code.",
             fields={"code": "Enter the 6-digit code from your authenticator app"},
         )
     user.totp_secret = secret
-    record(actor=user, action="user.totp_enabled", entity_type="user", entity_id=user.id)
+    user.totp_last_step = step
+    user.session_token = new_session_token()
+    record(
+        actor=user,
+        action="user.totp_replaced" if replacing else "user.totp_enabled",
+        entity_type="user",
+        entity_id=user.id,
+    )
+    return new_recovery_codes(user=user)
+
+
+def reset_second_factor(*, actor: User, user: User) -> None:
+    """An administrator removes someone's authenticator (lost phone): their sessions end, and
+    they set up a new one when they next sign in."""
+    if user.id == actor.id:
+        raise Forbidden("To replace your own authenticator, use the Your account page.")
+    if not user.totp_secret:
+        raise Conflict("This person has no authenticator set up.")
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.session_token = new_session_token()
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    record(actor=actor, action="user.totp_reset", entity_type="user", entity_id=user.id)
 
 
 def record_sign_in(user: User) -> None:
@@ -124,11 +254,21 @@ def _check_roles(roles: Iterable[str]) -> set[str]:
     return chosen
 
 
-def _check_password_strength(password: str) -> None:
+def _check_password_strength(password: str, *hints: str) -> None:
+    """At least 10 characters, and not guessable (zxcvbn, with the person's own details)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise TrackerError(
             f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters long.",
             fields={"password": f"Enter at least {MIN_PASSWORD_LENGTH} characters"},
+        )
+    # zxcvbn is slow on very long input; a passphrase past 100 characters is not guessable.
+    inputs = [hint for hint in hints if hint]
+    result = zxcvbn(password[:100], user_inputs=inputs)
+    if result["score"] < current_app.config["MIN_PASSWORD_SCORE"]:
+        raise TrackerError(
+            "That password would be easy to guess. Try three or four words that do not go "
+            'together, like "purple kettle river 42".',
+            fields={"password": "Choose a password that is harder to guess"},
         )
 
 
@@ -155,7 +295,7 @@ def create_user(
         )
     if not display_name.strip():
         raise TrackerError("Enter a name.", fields={"name": "Enter a name"})
-    _check_password_strength(password)
+    _check_password_strength(password, email, display_name)
     chosen = _check_roles(roles)
     user = User(
         email=email,
@@ -192,6 +332,7 @@ def update_user(
     if user.display_name != display_name.strip():
         changes["display_name"] = (user.display_name, display_name.strip())
         user.display_name = display_name.strip()
+    roles_removed = bool(user.roles - chosen)
     if user.roles != chosen:
         changes["roles"] = (sorted(user.roles), sorted(chosen))
         user.role_rows = [r for r in user.role_rows if r.role in chosen] + [
@@ -210,6 +351,9 @@ def update_user(
             entity_id=user.id,
             changes=changes,
         )
+    if roles_removed or not active:
+        # A token would otherwise outlive the access it was made with.
+        revoke_all_api_tokens(actor=actor, user=user)
     return user
 
 
@@ -220,10 +364,11 @@ def change_password(*, user: User, current: str, new: str) -> None:
             "Your current password was not right.",
             fields={"current_password": "Enter your current password"},
         )
-    _check_password_strength(new)
+    _check_password_strength(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     record(actor=user, action="user.password_changed", entity_type="user", entity_id=user.id)
+    revoke_all_api_tokens(actor=user, user=user)
 
 
 def reset_password(*, actor: User, user: User, new: str) -> None:
@@ -233,10 +378,11 @@ def reset_password(*, actor: User, user: User, new: str) -> None:
             "To change your own password, use the Your account page.",
             fields={"password": "Use the Your account page to change your own password"},
         )
-    _check_password_strength(new)
+    _check_password_strength(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
     record(actor=actor, action="user.password_reset", entity_type="user", entity_id=user.id)
+    revoke_all_api_tokens(actor=actor, user=user)
 
 
 def list_users(*, role: str | None = None, active_only: bool = False) -> list[User]:
@@ -253,19 +399,30 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new bearer token; the raw value is returned once and only its hash is kept."""
+def create_api_token(
+    *, user: User, name: str, actor: User | None = None, actor_label: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new bearer token for `user`, expiring after API_TOKEN_DAYS; the raw value is returned
+    once and only its hash is kept. `actor` defaults to the user; the command line passes none
+    and says so with `actor_label`."""
     name = name.strip() or "API token"
     raw = "trk_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:120], token_hash=_token_hash(raw))
+    days = int(current_app.config["API_TOKEN_DAYS"])
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:120],
+        token_hash=_token_hash(raw),
+        expires_at=utcnow() + timedelta(days=days),
+    )
     db.session.add(token)
     db.session.flush()
     record(
-        actor=user,
+        actor=user if actor is None and actor_label is None else actor,
+        actor_label=actor_label,
         action="api_token.created",
         entity_type="api_token",
         entity_id=token.id,
-        changes={"name": (None, token.name)},
+        changes={"name": (None, token.name), "user_id": (None, user.id)},
     )
     return token, raw
 
@@ -279,10 +436,25 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
         record(actor=user, action="api_token.revoked", entity_type="api_token", entity_id=token.id)
 
 
+def revoke_all_api_tokens(*, actor: User | None, user: User) -> None:
+    """Every live token of `user` stops working (password change, deactivation, fewer roles)."""
+    now = utcnow()
+    for token in db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+        record(actor=actor, action="api_token.revoked", entity_type="api_token", entity_id=token.id)
+
+
 def user_for_api_token(raw: str) -> User | None:
-    """The active user behind a live token, or None."""
+    """The active user behind a live, unexpired token, or None."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= utcnow()
+        or not token.user.active
+    ):
         return None
     token.last_used_at = utcnow()
     return token.user
@@ -299,3 +471,34 @@ def list_api_tokens(user: User) -> list[ApiToken]:
 def load_user_by_session_token(token: str) -> User | None:
     user = db.session.scalar(select(User).where(User.session_token == token))
     return user if user is not None and user.active else None
+
+
+@dataclass(frozen=True)
+class SignInHistory:
+    previous: datetime | None
+    failures_since: int
+
+
+def sign_in_history(user: User) -> SignInHistory:
+    """The sign-in before this one, and the failed passwords and codes since then."""
+    signed_in = list(
+        db.session.scalars(
+            select(AuditEvent.at)
+            .where(
+                AuditEvent.entity_type == "user",
+                AuditEvent.entity_id == user.id,
+                AuditEvent.action == "user.signed_in",
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(2)
+        )
+    )
+    previous = signed_in[1] if len(signed_in) > 1 else None
+    failures = select(func.count(AuditEvent.id)).where(
+        AuditEvent.entity_type == "user",
+        AuditEvent.entity_id == user.id,
+        AuditEvent.action.in_(("user.sign_in_failed", "user.code_failed")),
+    )
+    if previous is not None:
+        failures = failures.where(AuditEvent.at > previous)
+    return SignInHistory(previous, int(db.session.scalar(failures) or 0))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,47 +20,119 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
 
-from tracker.auth import services
+from tracker.auth import domain, services
 from tracker.auth.access import PUBLIC, SIGNED_IN, access
-from tracker.auth.forms import ChangePasswordForm, NewTokenForm, SecondFactorForm, SignInForm
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    EnrolForm,
+    FreshCodeForm,
+    NewTokenForm,
+    SecondFactorForm,
+    SignInForm,
+)
 from tracker.auth.models import User
 from tracker.errors import TrackerError
-from tracker.extensions import db, limiter
+from tracker.extensions import db, limiter, utcnow
 from tracker.security import acting_user
 from tracker.web import show_service_error
 
 bp = Blueprint("auth", __name__)
 
 PENDING_SECONDS = 300
+DEVICE_COOKIE = "tracker_device"
+DEVICE_DAYS = 365
+MAX_KNOWN_ACCOUNTS = 5
 
 
-def _per_address() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+# --- throttling ---------------------------------------------------------------------------------
+# Only failed attempts count (the view sets g.auth_failed). The per-account limits do not apply
+# on a device that has signed in to that account before, so an attacker guessing from elsewhere
+# can never lock the real person out; they are still slowed per address and per account.
 
 
-def _per_account() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+def _failed(_response: Response) -> bool:
+    return bool(g.get("auth_failed"))
+
+
+def _config_limit(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
+
+
+def _typed_email() -> str:
+    return services.normalise_email(str(request.form.get("email") or ""))
 
 
 def _account_key() -> str:
-    email = request.form.get("email") or session.get("pending_email") or ""
-    return "account:" + services.normalise_email(str(email))
+    return "account:" + _typed_email()
+
+
+def _account_address_key() -> str:
+    return f"account-address:{_typed_email()}|{request.remote_addr}"
+
+
+def _pending_key() -> str:
+    return f"pending-user:{session.get('pending_user')}"
+
+
+def _signed_in_key() -> str:
+    return f"pending-user:{acting_user().id}"
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _known_user_ids() -> list[int]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        ids = _device_serializer().loads(raw)
+    except BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def _known_device() -> bool:
+    """This browser has signed in to the typed account before."""
+    user = services.find_user_by_email(_typed_email())
+    return user is not None and user.id in _known_user_ids()
+
+
+def _remember_device(response: Response, user: User) -> None:
+    ids = [user.id] + [i for i in _known_user_ids() if i != user.id]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(ids[:MAX_KNOWN_ACCOUNTS]),
+        max_age=DEVICE_DAYS * 24 * 3600,
+        httponly=True,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        samesite="Lax",
+    )
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    return domain.safe_next_path(target) or url_for("main.home")
 
 
-def _finish_sign_in(user: User) -> Any:
+def _finish_sign_in(user: User, *, recovery_codes: list[str] | None = None) -> Any:
     target = _safe_next(session.get("pending_next"))
     session.clear()
     login_user(user)
+    session["signed_in_at"] = time.time()
     services.record_sign_in(user)
     db.session.commit()
-    return redirect(target)
+    response: Any
+    if recovery_codes:
+        response = make_response(
+            render_template("auth/recovery_codes.html", codes=recovery_codes, next_url=target)
+        )
+    else:
+        response = redirect(target)
+    _remember_device(response, user)
+    return response
 
 
 def _pending_user() -> User | None:
@@ -69,8 +145,21 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_per_address, methods=["POST"])
-@limiter.limit(_per_account, key_func=_account_key, methods=["POST"])
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"),
+    key_func=_account_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_known_device,
+)
+@limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_known_device,
+)
 @access(PUBLIC)
 def sign_in() -> Any:
     if current_user.is_authenticated:
@@ -79,6 +168,8 @@ def sign_in() -> Any:
     if form.validate_on_submit():
         user = services.authenticate(email=form.email.data or "", password=form.password.data or "")
         if user is None:
+            g.auth_failed = True
+            db.session.commit()  # keeps the failed attempt in the audit trail
             form.password.errors = [
                 "The email address or password is not right. Check them and try again."
             ]
@@ -90,7 +181,6 @@ def sign_in() -> Any:
             ):
                 return _finish_sign_in(user)
             session["pending_user"] = user.id
-            session["pending_email"] = user.email
             session["pending_at"] = time.time()
             if services.must_enrol_second_factor(user):
                 return redirect(url_for("auth.enrol_second_factor"))
@@ -99,8 +189,13 @@ def sign_in() -> Any:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_per_address, methods=["POST"])
-@limiter.limit(_per_account, key_func=_account_key, methods=["POST"])
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _config_limit("CODE_LIMIT_PER_USER"),
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 @access(PUBLIC)
 def second_factor() -> Any:
     user = _pending_user()
@@ -109,31 +204,64 @@ def second_factor() -> Any:
         return redirect(url_for("auth.sign_in"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if services.verify_totp(user.totp_secret, form.code.data or ""):
+        used = services.check_second_factor(user=user, code=form.code.data or "")
+        if used is not None:
+            if used == "recovery code":
+                left = services.recovery_codes_left(user)
+                flash(
+                    f"You used a recovery code. You have {left} left. If you have lost your "
+                    "phone, set up your authenticator again on the Your account page.",
+                    "info",
+                )
             return _finish_sign_in(user)
-        form.code.errors = ["That code did not match. Try the newest code in your app."]
+        g.auth_failed = True
+        db.session.commit()  # keeps the failed attempt in the audit trail
+        form.code.errors = [
+            "That code did not match, or it has been used already. Try the newest code in your app."
+        ]
     return render_template("auth/second_factor.html", form=form)
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
-@limiter.limit(_per_address, methods=["POST"])
+@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _config_limit("CODE_LIMIT_PER_USER"),
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 @access(PUBLIC)
 def enrol_second_factor() -> Any:
+    """Only for someone part-way through signing in who must use a second factor and has none:
+    an authenticator that is set up is replaced from Your account, or reset by an admin."""
     user = _pending_user()
-    if user is None:
+    if user is None or not services.must_enrol_second_factor(user):
         flash("Please sign in again.", "info")
         return redirect(url_for("auth.sign_in"))
     secret = session.setdefault("pending_totp", services.new_totp_secret())
-    form = SecondFactorForm()
+    form = EnrolForm()
     if form.validate_on_submit():
         try:
-            services.enable_totp(user=user, secret=secret, code=form.code.data or "")
+            codes = services.enable_totp(user=user, secret=secret, code=form.code.data or "")
         except TrackerError as error:
+            g.auth_failed = True
             show_service_error(form, error)
         else:
-            return _finish_sign_in(user)
+            return _finish_sign_in(user, recovery_codes=codes)
+    return _render_enrol(form, user, secret, replacing=False)
+
+
+def _render_enrol(form: EnrolForm, user: User, secret: str, *, replacing: bool) -> Any:
     uri = services.totp(secret).provisioning_uri(name=user.email, issuer_name="Tracker")
-    return render_template("auth/enrol.html", form=form, secret=secret, uri=uri)
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/enrol.html",
+        form=form,
+        secret=secret,
+        uri=uri,
+        replacing=replacing,
+        required=services.must_enrol_second_factor(user) or user.has_role("finance", "admin"),
+    ), status
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -166,7 +294,11 @@ def _render_profile(**forms: Any) -> Any:
     return render_template(
         "auth/profile.html",
         user=user,
+        history=services.sign_in_history(user),
+        recovery_codes_left=services.recovery_codes_left(user),
+        codes_form=forms.get("codes_form") or FreshCodeForm(prefix="codes"),
         tokens=services.list_api_tokens(user),
+        now=utcnow(),
         password_form=forms.get("password_form") or ChangePasswordForm(prefix="pw"),
         token_form=forms.get("token_form") or NewTokenForm(prefix="token"),
         new_token=forms.get("new_token"),
@@ -188,8 +320,12 @@ def change_password() -> Any:
             show_service_error(form, error)
         else:
             db.session.commit()
-            login_user(acting_user())  # the token changed: keep this browser signed in
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            _stay_signed_in(acting_user())
+            flash(
+                "Your password has been changed. Other devices have been signed out, and your "
+                "API tokens no longer work.",
+                "success",
+            )
             return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form), 400
 
@@ -212,3 +348,66 @@ def revoke_token(token_id: int) -> Any:
     db.session.commit()
     flash("The token has been revoked. It no longer works.", "success")
     return redirect(url_for("auth.profile"))
+
+
+def _stay_signed_in(user: User) -> None:
+    """The session token changed: keep this browser signed in, with the same absolute limit."""
+    signed_in_at = session.get("signed_in_at")
+    login_user(user)
+    session["signed_in_at"] = signed_in_at
+
+
+@bp.route("/profile/authenticator", methods=["GET", "POST"])
+@limiter.limit(
+    _config_limit("CODE_LIMIT_PER_USER"),
+    key_func=_signed_in_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@access(SIGNED_IN)
+def replace_authenticator() -> Any:
+    """Set up an authenticator, or replace one after a fresh code from it."""
+    user = acting_user()
+    replacing = bool(user.totp_secret)
+    secret = session.setdefault("new_totp", services.new_totp_secret())
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.enable_totp(
+                user=user,
+                secret=secret,
+                code=form.code.data or "",
+                current_code=form.current_code.data or "",
+            )
+        except TrackerError as error:
+            g.auth_failed = True
+            db.session.commit()  # keeps a failed current code in the audit trail
+            show_service_error(form, error)
+        else:
+            db.session.commit()
+            session.pop("new_totp", None)
+            _stay_signed_in(user)
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile")
+            )
+    return _render_enrol(form, user, secret, replacing=replacing)
+
+
+@bp.route("/profile/recovery-codes", methods=["POST"])
+@limiter.limit(_config_limit("CODE_LIMIT_PER_USER"), key_func=_signed_in_key, deduct_when=_failed)
+@access(SIGNED_IN)
+def new_recovery_codes() -> Any:
+    """New recovery codes (the old ones stop working), after a fresh second-factor code."""
+    user = acting_user()
+    form = FreshCodeForm(prefix="codes")
+    if form.validate_on_submit() and user.totp_secret:
+        if services.check_second_factor(user=user, code=form.code.data or "") is not None:
+            codes = services.new_recovery_codes(user=user)
+            db.session.commit()
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile")
+            )
+        g.auth_failed = True
+        db.session.commit()  # keeps the failed code in the audit trail
+        form.code.errors = ["That code did not match, or it has been used already."]
+    return _render_profile(codes_form=form), 400

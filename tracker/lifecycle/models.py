@@ -47,3 +47,12 @@ class ItemLifecycle:
     @declared_attr
     def decided_by_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("users.id"))
+
+    # Separation of duties: whoever last changed or submitted an item cannot decide it.
+    @declared_attr
+    def last_changed_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
+
+    @declared_attr
+    def submitted_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))

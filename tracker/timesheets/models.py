@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import Base
+from tracker.extensions import Base, UTCDateTime, utcnow
 from tracker.lifecycle.models import ItemLifecycle, item_status_check
 
 
@@ -48,3 +48,15 @@ class TimeEntry(ItemLifecycle, Base):
     billable_minutes: Mapped[int | None] = mapped_column(Integer)
     calculated_fee_pence: Mapped[int | None] = mapped_column(BigInteger)
     fee_pence: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ImportedSheet(Base):
+    """A checked sign-in sheet that was imported: its digest makes a second import impossible."""
+
+    __tablename__ = "imported_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    rows: Mapped[int] = mapped_column(Integer, nullable=False)
