@@ -1,0 +1,805 @@
+"""Nobody reads or changes an object that is not theirs by putting its id in a URL.
+
+`IDOR` has an entry for every route whose URL carries an object id. Each entry names the object
+(one of Robin's, or of Robin's project and fund) and the outsiders: people whose role lets them
+use that kind of page in general, but who have no right to this object:
+
+- another contributor (Bo, on another project) for Robin's items, slips and tokens;
+- the coordinator of another project (Olu) for Robin's items, approvals, contributor record,
+  project and budget;
+- the funder of another fund for Robin's fund, project and budget;
+- finance for items not yet decided (finance sees approved work, DESIGN §1);
+- anyone but finance and Robin for Robin's slips, including Robin's own coordinator and admin
+  (DESIGN §5: "ids of other people's slips answer 404").
+
+For these the answer must be 404, exactly as for an id that does not exist (so the answer does
+not tell whether the object is there), with nothing changed and nothing of Robin's shown. Each
+state-changing request carries a body that would succeed for someone allowed, so a missing
+check would show up as a change, not as a validation error.
+
+One kind of outsider may get 403 instead: Lee, a second coordinator of Robin's project, sees
+Robin's items (so a 403 tells him nothing new) but may not change an item that someone else
+logged or recorded (DESIGN §3): the API answers 403 and the pages send him back to the item with
+a message, and nothing changes.
+
+Routes whose objects belong to everyone who may use the route at all (admin pages, finance's
+payment runs) have an entry saying so, with the reason. A route with an id and no entry fails
+`test_every_route_with_an_id_has_an_entry`. Where the app lets an outsider in, the entry
+carries a `finding` for that outsider: that case runs alone as a strict xfail in
+`test_known_finding` and is left out of the per-outsider test.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import Table, select
+from werkzeug.exceptions import HTTPException
+
+from tests.api.api_support import bearer
+from tests.conftest import sign_in
+from tests.factories import PASSWORD, make_activity, make_contributor, make_fund, make_project
+from tests.factories import make_user as factory_user
+from tracker.adaptations import services as adaptations
+from tracker.adaptations.models import AdaptationRequest
+from tracker.adaptations.services import RequestInput
+from tracker.auth.models import ApiToken, User
+from tracker.auth.services import create_api_token
+from tracker.budgets import services as budgets
+from tracker.budgets.models import Budget, BudgetLine
+from tracker.contributors.models import AccessNeed, Contributor
+from tracker.dates import local_today
+from tracker.expenses import services as expenses
+from tracker.expenses.models import ExpenseClaim
+from tracker.expenses.services import ClaimInput
+from tracker.extensions import db
+from tracker.payments import services as payments
+from tracker.projects.models import (
+    Fund,
+    FundMember,
+    Project,
+    ProjectCoordinator,
+    ProjectFund,
+    ProjectMember,
+)
+from tracker.rates import services as rates
+from tracker.slips.models import PaymentSlip
+from tracker.timesheets import services as timesheets
+from tracker.timesheets.models import TimeEntry
+from tracker.timesheets.services import EntryInput
+
+# The outsiders, and the people whose objects they try to reach.
+OTHER_CONTRIBUTOR = "other contributor"
+OTHER_COORDINATOR = "coordinator of another project"
+OTHER_FUNDER = "funder of another fund"
+FINANCE = "finance"
+ADMIN = "admin"
+CO_COORDINATOR = "second coordinator of the project"
+OUTSIDERS = (OTHER_CONTRIBUTOR, OTHER_COORDINATOR, OTHER_FUNDER, FINANCE, ADMIN, CO_COORDINATOR)
+OWNER = "Robin"
+ROBINS_COORDINATOR = "Robin's coordinator"
+ROBINS_FUNDER = "funder of Robin's fund"
+
+# How an outsider must be answered.
+HIDDEN = "404, as for an id that does not exist"
+FORBIDDEN = "403: they see the object, but may not change it"
+REFUSED = "sent back to the item with a message, nothing changed"
+NOT_SLIP_HOLDERS = (OTHER_CONTRIBUTOR, CO_COORDINATOR, ADMIN, OTHER_FUNDER)
+MADE_UP_ID = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Who must not reach `target` through `url`, and how they must be answered."""
+
+    url: str
+    target: str
+    outsiders: Mapping[str, str]
+    owner: str = OWNER  # who may, for the check that the URL is real
+    form: Mapping[str, Any] | None = None
+    json: Mapping[str, Any] | None = None
+    upload: bool = False  # a receipt, as a multipart upload
+    findings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Every object of this kind belongs to everyone who may use the route at all."""
+
+    reason: str
+
+
+def probe(
+    url: str,
+    target: str,
+    *hidden_from: str,
+    refused: tuple[str, ...] = (),
+    owner: str = OWNER,
+    form: Mapping[str, Any] | None = None,
+    json: Mapping[str, Any] | None = None,
+    upload: bool = False,
+    findings: Mapping[str, str] | None = None,
+) -> Probe:
+    forbidden = FORBIDDEN if url.startswith("/api/") else REFUSED
+    outsiders = {who: HIDDEN for who in hidden_from} | {who: forbidden for who in refused}
+    return Probe(url, target, outsiders, owner, form, json, upload, findings or {})
+
+
+ITEM_PEOPLE = (OTHER_CONTRIBUTOR, OTHER_COORDINATOR)
+# Finance sees decided work only, so the draft and sent items are not theirs to see either.
+ITEM_READERS = (*ITEM_PEOPLE, FINANCE)
+
+ENTRY_FORM = {
+    "project_id": "{project}",
+    "activity_type_id": "{activity}",
+    "work_date": ["4", "5", "2026"],
+    "hours": "3",
+    "minutes": "0",
+    "notes": "Changed by someone else",
+    "fee_choice": "accept",
+}
+CLAIM_FORM = {
+    "category": "taxi",
+    "project_id": "{project}",
+    "claim_date": ["4", "5", "2026"],
+    "amount_pence": "99.00",
+    "description": "Changed by someone else",
+    "receipt_missing_reason": "Lost",
+}
+ADAPTATION_FORM = {
+    "project_id": "{project}",
+    "kind": "laptop",
+    "description": "Changed by someone else",
+    "estimated_pence": "999.00",
+    "provision": "gift",
+    "payment": "supplier",
+}
+CONTRIBUTOR_FORM = {
+    "preferred_name": "Changed by someone else",
+    "contact": "",
+    "payment_method": "cash",
+    "default_fee_choice": "decline",
+    "benefits_warnings": "no",
+    "status": "active",
+}
+REASON = {"reason": "Changed by someone else"}
+
+# fmt: off
+IDOR: dict[tuple[str, str], Probe | Shared] = {
+    # --- Robin's time entries, expense claims and requests, on the pages --------------------
+    ("timesheets.show", "GET"): probe("/time/{entry_sent}", "entry_sent", *ITEM_READERS),
+    ("timesheets.edit", "GET"):
+        probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
+    ("timesheets.edit", "POST"):
+        probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,),
+              form=ENTRY_FORM),
+    ("timesheets.submit", "POST"):
+        probe("/time/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("timesheets.withdraw", "GET"):
+        probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("timesheets.withdraw", "POST"):
+        probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("expenses.show", "GET"): probe("/expenses/{claim_sent}", "claim_sent", *ITEM_READERS),
+    # A receipt is served only to people allowed to see the claim (DESIGN §7).
+    ("expenses.receipt", "GET"):
+        probe("/expenses/{claim_sent}/receipt", "claim_sent", *ITEM_READERS),
+    ("expenses.edit", "GET"):
+        probe("/expenses/{claim_draft}/edit", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("expenses.edit", "POST"):
+        probe("/expenses/{claim_draft}/edit", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), form=CLAIM_FORM),
+    ("expenses.submit", "POST"):
+        probe("/expenses/{claim_draft}/submit", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("expenses.withdraw", "GET"):
+        probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("expenses.withdraw", "POST"):
+        probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("adaptations.show", "GET"):
+        probe("/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS),
+    ("adaptations.edit", "GET"):
+        probe("/adaptations/{adaptation_draft}/edit", "adaptation_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("adaptations.edit", "POST"):
+        probe("/adaptations/{adaptation_draft}/edit", "adaptation_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), form=ADAPTATION_FORM),
+    ("adaptations.submit", "POST"):
+        probe("/adaptations/{adaptation_draft}/submit", "adaptation_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("adaptations.withdraw", "GET"):
+        probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("adaptations.withdraw", "POST"):
+        probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+
+    # --- approvals: only coordinators of the item's project ---------------------------------
+    ("approvals.time_entry", "GET"):
+        probe("/approvals/time/{entry_sent}", "entry_sent", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("approvals.approve_time", "POST"):
+        probe("/approvals/time/{entry_sent}/approve", "entry_sent", OTHER_COORDINATOR),
+    ("approvals.return_time", "POST"):
+        probe("/approvals/time/{entry_sent}/return", "entry_sent", OTHER_COORDINATOR,
+              form={"return-reason": "Changed by someone else"}),
+    ("approvals.expense", "GET"):
+        probe("/approvals/expenses/{claim_sent}", "claim_sent", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("approvals.approve_expense", "POST"):
+        probe("/approvals/expenses/{claim_sent}/approve", "claim_sent", OTHER_COORDINATOR),
+    ("approvals.approve_expense_cap", "POST"):
+        probe("/approvals/expenses/{claim_sent}/approve-cap", "claim_sent", OTHER_COORDINATOR),
+    ("approvals.approve_expense_full", "POST"):
+        probe("/approvals/expenses/{claim_sent}/approve-full", "claim_sent", OTHER_COORDINATOR,
+              form={"full-override_reason": "Changed by someone else"}),
+    ("approvals.return_expense", "POST"):
+        probe("/approvals/expenses/{claim_sent}/return", "claim_sent", OTHER_COORDINATOR,
+              form={"return-reason": "Changed by someone else"}),
+    ("approvals.adaptation", "GET"):
+        probe("/approvals/adaptations/{adaptation_sent}", "adaptation_sent", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("approvals.approve_adaptation", "POST"):
+        probe("/approvals/adaptations/{adaptation_sent}/approve", "adaptation_sent",
+              OTHER_COORDINATOR),
+    ("approvals.decline_adaptation", "POST"):
+        probe("/approvals/adaptations/{adaptation_sent}/decline", "adaptation_sent",
+              OTHER_COORDINATOR, form={"decline-reason": "Changed by someone else"}),
+    ("approvals.return_adaptation", "POST"):
+        probe("/approvals/adaptations/{adaptation_sent}/return", "adaptation_sent",
+              OTHER_COORDINATOR, form={"return-reason": "Changed by someone else"}),
+    ("approvals.provide_adaptation", "POST"):
+        probe("/approvals/adaptations/{adaptation_approved}/provided", "adaptation_approved",
+              OTHER_COORDINATOR, form={"provided-actual_pence": "12.00"}),
+    ("approvals.loan_returned", "POST"):
+        probe("/approvals/adaptations/{adaptation_provided}/loan-returned",
+              "adaptation_provided", OTHER_COORDINATOR),
+
+    # --- slips: finance's and their owner's only (DESIGN §5) --------------------------------
+    ("payments.slip_pdf", "GET"): probe("/payments/slips/{slip}.pdf", "slip", *NOT_SLIP_HOLDERS),
+    ("payments.slip_paid", "GET"): Shared("finance only; finance handles every slip"),
+    ("payments.slip_paid", "POST"): Shared("finance only; finance handles every slip"),
+    ("payments.void_slip", "GET"): Shared("finance only; finance handles every slip"),
+    ("payments.void_slip", "POST"): Shared("finance only; finance handles every slip"),
+    ("payments.run", "GET"): Shared("finance only; finance handles every payment run"),
+    ("payments.confirm_run", "GET"): Shared("finance only; finance handles every payment run"),
+    ("payments.confirm_run", "POST"): Shared("finance only; finance handles every payment run"),
+    ("payments.cancel_run", "GET"): Shared("finance only; finance handles every payment run"),
+    ("payments.cancel_run", "POST"): Shared("finance only; finance handles every payment run"),
+    ("payments.run_paid", "POST"): Shared("finance only; finance handles every payment run"),
+    ("payments.run_zip", "GET"): Shared("finance only; finance handles every payment run"),
+    ("payments.run_csv", "GET"): Shared("finance only; finance handles every payment run"),
+    ("payments.lines_csv", "GET"): Shared("finance only; finance handles every payment run"),
+
+    # --- a person's own API tokens -------------------------------------------------------------
+    ("auth.revoke_token", "POST"):
+        probe("/profile/tokens/{token}/revoke", "token", OTHER_CONTRIBUTOR, CO_COORDINATOR),
+
+    # --- budgets and funder reports --------------------------------------------------------------
+    ("budgets.show", "GET"):
+        probe("/budgets/{budget}", "budget", OTHER_COORDINATOR, owner=ROBINS_COORDINATOR),
+    ("budgets.edit", "GET"): Shared("finance and admin only; they keep every budget"),
+    ("budgets.edit", "POST"): Shared("finance and admin only; they keep every budget"),
+    ("reports.fund", "GET"):
+        probe("/reports/funds/{fund}", "fund", OTHER_FUNDER, owner=ROBINS_FUNDER),
+    ("reports.fund_csv", "GET"):
+        probe("/reports/funds/{fund}.csv", "fund", OTHER_FUNDER, owner=ROBINS_FUNDER),
+    ("reports.fund_pdf", "GET"):
+        probe("/reports/funds/{fund}.pdf", "fund", OTHER_FUNDER, owner=ROBINS_FUNDER),
+
+    # --- admin pages: coordinators manage only their projects' people -----------------------
+    ("admin.contributor", "GET"):
+        probe("/admin/contributors/{person}", "person", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("admin.edit_contributor", "GET"):
+        probe("/admin/contributors/{person}/edit", "person", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("admin.edit_contributor", "POST"):
+        probe("/admin/contributors/{person}/edit", "person", OTHER_COORDINATOR,
+              form=CONTRIBUTOR_FORM),
+    ("admin.project", "GET"):
+        probe("/admin/projects/{project}", "project", OTHER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
+    ("admin.add_member", "POST"):
+        probe("/admin/projects/{project}/contributors", "project", OTHER_COORDINATOR,
+              form={"member-contributor_id": "{bo}"}),
+    ("admin.remove_member", "POST"):
+        probe("/admin/projects/{project}/contributors/{person}/remove", "project",
+              OTHER_COORDINATOR),
+    ("admin.edit_user", "GET"): Shared("admin only; admin manages every account"),
+    ("admin.edit_user", "POST"): Shared("admin only; admin manages every account"),
+    ("admin.reset_password", "GET"): Shared("admin only; admin manages every account"),
+    ("admin.reset_password", "POST"): Shared("admin only; admin manages every account"),
+    ("admin.fund", "GET"): Shared("admin only; admin manages every fund"),
+    ("admin.edit_fund", "GET"): Shared("admin only; admin manages every fund"),
+    ("admin.edit_fund", "POST"): Shared("admin only; admin manages every fund"),
+    ("admin.add_fund_member", "POST"): Shared("admin only; admin manages every fund"),
+    ("admin.remove_fund_member", "POST"): Shared("admin only; admin manages every fund"),
+    ("admin.edit_project", "GET"): Shared("admin only; admin manages every project"),
+    ("admin.edit_project", "POST"): Shared("admin only; admin manages every project"),
+    ("admin.add_coordinator", "POST"): Shared("admin only; admin manages every project"),
+    ("admin.remove_coordinator", "POST"): Shared("admin only; admin manages every project"),
+    ("admin.edit_activity_type", "GET"): Shared("admin only; activity types are the whole "
+                                                "organisation's"),
+    ("admin.edit_activity_type", "POST"): Shared("admin only; activity types are the whole "
+                                                 "organisation's"),
+
+    # --- the API: the same objects and the same outsiders -----------------------------------
+    ("api.get_time_entry", "GET"):
+        probe("/api/v1/time-entries/{entry_sent}", "entry_sent", *ITEM_READERS),
+    ("api.update_time_entry", "PATCH"):
+        probe("/api/v1/time-entries/{entry_draft}", "entry_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), json={"minutes": 180, "notes": "Changed"}),
+    ("api.submit_time_entry", "POST"):
+        probe("/api/v1/time-entries/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("api.withdraw_time_entry", "POST"):
+        probe("/api/v1/time-entries/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("api.approve_time_entry", "POST"):
+        probe("/api/v1/time-entries/{entry_sent}/approve", "entry_sent", OTHER_COORDINATOR),
+    ("api.return_time_entry", "POST"):
+        probe("/api/v1/time-entries/{entry_sent}/return", "entry_sent", OTHER_COORDINATOR,
+              json=REASON),
+    ("api.get_expense", "GET"):
+        probe("/api/v1/expenses/{claim_sent}", "claim_sent", *ITEM_READERS),
+    ("api.update_expense", "PATCH"):
+        probe("/api/v1/expenses/{claim_draft}", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), json={"amount_pence": 9900, "description": "Changed"}),
+    ("api.upload_receipt", "POST"):
+        probe("/api/v1/expenses/{claim_draft}/receipt", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), upload=True),
+    ("api.submit_expense", "POST"):
+        probe("/api/v1/expenses/{claim_draft}/submit", "claim_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("api.withdraw_expense", "POST"):
+        probe("/api/v1/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,)),
+    ("api.approve_expense", "POST"):
+        probe("/api/v1/expenses/{claim_sent}/approve", "claim_sent", OTHER_COORDINATOR),
+    ("api.return_expense", "POST"):
+        probe("/api/v1/expenses/{claim_sent}/return", "claim_sent", OTHER_COORDINATOR,
+              json=REASON),
+    ("api.get_adaptation", "GET"):
+        probe("/api/v1/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS),
+    ("api.update_adaptation", "PATCH"):
+        probe("/api/v1/adaptations/{adaptation_draft}", "adaptation_draft", *ITEM_PEOPLE,
+              refused=(CO_COORDINATOR,), json={"description": "Changed by someone else"}),
+    ("api.submit_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_draft}/submit", "adaptation_draft",
+              *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
+    ("api.withdraw_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_sent}/withdraw", "adaptation_sent",
+              *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
+    ("api.approve_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_sent}/approve", "adaptation_sent",
+              OTHER_COORDINATOR),
+    ("api.decline_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_sent}/decline", "adaptation_sent",
+              OTHER_COORDINATOR, json=REASON),
+    ("api.return_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_sent}/return", "adaptation_sent",
+              OTHER_COORDINATOR, json=REASON),
+    ("api.provide_adaptation", "POST"):
+        probe("/api/v1/adaptations/{adaptation_approved}/provided", "adaptation_approved",
+              OTHER_COORDINATOR, json={"actual_pence": 1200}),
+    ("api.loan_returned", "POST"):
+        probe("/api/v1/adaptations/{adaptation_provided}/returned", "adaptation_provided",
+              OTHER_COORDINATOR),
+    ("api.get_slip", "GET"): probe("/api/v1/slips/{slip}", "slip", *NOT_SLIP_HOLDERS),
+    ("api.get_slip_pdf", "GET"): probe("/api/v1/slips/{slip}.pdf", "slip", *NOT_SLIP_HOLDERS),
+    ("api.void_slip", "POST"): Shared("finance only; finance handles every slip"),
+    ("api.get_payment_run", "GET"): Shared("finance only; finance handles every payment run"),
+    ("api.confirm_payment_run", "POST"):
+        Shared("finance only; finance handles every payment run"),
+    ("api.mark_payment_run_paid", "POST"):
+        Shared("finance only; finance handles every payment run"),
+    ("api.cancel_payment_run", "POST"):
+        Shared("finance only; finance handles every payment run"),
+    ("api.list_run_slips", "GET"): Shared("finance only; finance handles every payment run"),
+    # A project is seen by its coordinators, its members and its funds' funders (and staff).
+    ("api.get_project", "GET"):
+        probe("/api/v1/projects/{project}", "project", OTHER_CONTRIBUTOR, OTHER_COORDINATOR,
+              OTHER_FUNDER),
+    ("api.add_project_member", "POST"):
+        probe("/api/v1/projects/{project}/members", "project", OTHER_COORDINATOR,
+              json={"contributor_id": "{bo}"}),
+    ("api.get_project_budget", "GET"):
+        probe("/api/v1/projects/{project}/budget", "project", OTHER_COORDINATOR, OTHER_FUNDER,
+              owner=ROBINS_FUNDER),
+    ("api.get_budget", "GET"):
+        probe("/api/v1/budgets/{budget}", "budget", OTHER_COORDINATOR, OTHER_FUNDER,
+              owner=ROBINS_FUNDER),
+    ("api.get_fund_summary", "GET"):
+        probe("/api/v1/funds/{fund}/summary", "fund", OTHER_FUNDER, owner=ROBINS_FUNDER),
+    ("api.add_fund_member", "POST"): Shared("admin only; admin manages every fund"),
+}
+# fmt: on
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    ids: dict[str, int]
+
+
+def _png() -> io.BytesIO:
+    image = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 120, 40)).save(image, format="PNG")
+    image.seek(0)
+    return image
+
+
+def build_world() -> World:
+    """Robin's project (coordinated by Casey and Lee, paid by fund A) and another project
+    (coordinated by Olu, with Bo, paid by fund B). Robin logged every item below: a draft and
+    a sent one of each kind, requests approved and provided, and a paid slip."""
+    casey = factory_user("coordinator", name="Casey")
+    lee = factory_user("coordinator", name="Lee")
+    olu = factory_user("coordinator", name="Olu")
+    robin_user = factory_user("contributor", name=OWNER)
+    bo_user = factory_user("contributor", name="Bo")
+    funder_a = factory_user("funder", name="Fenna")
+    funder_b = factory_user("funder", name="Femi")
+    finance = factory_user("finance", name="Fran")
+    admin = factory_user("admin", name="Ade")
+    fund = make_fund(members=[funder_a])
+    other_fund = make_fund(members=[funder_b])
+    project = make_project(coordinators=[casey, lee], funds=[fund])
+    other_project = make_project(coordinators=[olu], funds=[other_fund])
+    robin = make_contributor(user=robin_user, projects_=[project], name=OWNER)
+    bo = make_contributor(user=bo_user, projects_=[other_project], name="Bo")
+    activity = make_activity("Meeting")
+    rates.create_rate(
+        actor=finance,
+        data=rates.RateInput(
+            activity_type_id=activity.id,
+            project_id=None,
+            contributor_id=None,
+            basis="hour",
+            effective_from=date(2026, 4, 1),
+            amount_pence=1380,
+        ),
+    )
+
+    def entry(minutes: int, send: bool) -> TimeEntry:
+        made = timesheets.create_time_entry(
+            actor=robin_user,
+            data=EntryInput(
+                contributor_id=robin.id,
+                project_id=project.id,
+                activity_type_id=activity.id,
+                work_date=date(2026, 5, 4),
+                minutes=minutes,
+                notes="Robin's own words",
+            ),
+        )
+        if send:
+            timesheets.submit_time_entry(actor=robin_user, entry=made)
+        return made
+
+    def claim(send: bool) -> ExpenseClaim:
+        made = expenses.create_expense(
+            actor=robin_user,
+            data=ClaimInput(
+                contributor_id=robin.id,
+                project_id=project.id,
+                claim_date=date(2026, 5, 5),
+                category="public_transport",
+                amount_pence=450,
+                description="Bus to the panel",
+            ),
+        )
+        expenses.attach_receipt(actor=robin_user, claim=made, stream=_png(), filename="bus.png")
+        if send:
+            expenses.submit_expense(actor=robin_user, claim=made)
+        return made
+
+    def request(send: bool) -> AdaptationRequest:
+        made = adaptations.create_request(
+            actor=robin_user,
+            data=RequestInput(
+                contributor_id=robin.id,
+                project_id=project.id,
+                kind="tablet",
+                description="A tablet for the online meetings",
+                estimated_pence=20000,
+                provision="loan",
+                payment="supplier",
+            ),
+        )
+        if send:
+            adaptations.submit_request(actor=robin_user, item=made)
+        return made
+
+    paid = entry(60, send=True)
+    timesheets.approve_time_entry(actor=casey, entry=paid)
+    run = payments.create_payment_run(actor=finance, cut_off=local_today())
+    [issued] = payments.confirm_payment_run(actor=finance, run_id=run.id)
+    approved, provided = request(send=True), request(send=True)
+    for item in (approved, provided):
+        adaptations.approve_request(actor=casey, item=item)
+    adaptations.mark_provided(actor=casey, item=provided, actual_pence=19000)
+    budget = budgets.save_budget(
+        actor=finance,
+        budget=None,
+        project_id=project.id,
+        period_start=date(2026, 4, 1),
+        period_end=max(date(2027, 3, 31), local_today()),
+        lines={"fees": 50000, "expenses": 20000, "adaptations": 30000, "other": 0},
+    )
+    token, _ = create_api_token(user=robin_user, name="Robin's spreadsheet")
+    ids = {
+        "project": project.id,
+        "activity": activity.id,
+        "fund": fund.id,
+        "budget": budget.id,
+        "person": robin.id,
+        "bo": bo.id,
+        "entry_draft": entry(90, send=False).id,
+        "entry_sent": entry(45, send=True).id,
+        "claim_draft": claim(send=False).id,
+        "claim_sent": claim(send=True).id,
+        "adaptation_draft": request(send=False).id,
+        "adaptation_sent": request(send=True).id,
+        "adaptation_approved": approved.id,
+        "adaptation_provided": provided.id,
+        "slip": issued.slip.id,
+        "token": token.id,
+    }
+    db.session.commit()
+    users = {
+        OWNER: robin_user,
+        ROBINS_COORDINATOR: casey,
+        ROBINS_FUNDER: funder_a,
+        OTHER_CONTRIBUTOR: bo_user,
+        OTHER_COORDINATOR: olu,
+        OTHER_FUNDER: funder_b,
+        FINANCE: finance,
+        ADMIN: admin,
+        CO_COORDINATOR: lee,
+    }
+    return World(users, ids)
+
+
+# What "nothing changed" means for each kind of object: its row and the rows that hang off it.
+TABLES: dict[str, tuple[Table, tuple[tuple[Table, str], ...]]] = {
+    "entry": (TimeEntry.__table__, ()),  # type: ignore[dict-item]
+    "claim": (ExpenseClaim.__table__, ()),  # type: ignore[dict-item]
+    "adaptation": (AdaptationRequest.__table__, ()),  # type: ignore[dict-item]
+    "slip": (PaymentSlip.__table__, ()),  # type: ignore[dict-item]
+    "token": (ApiToken.__table__, ()),  # type: ignore[dict-item]
+    "person": (
+        Contributor.__table__,  # type: ignore[dict-item]
+        ((AccessNeed.__table__, "contributor_id"), (ProjectMember.__table__, "contributor_id")),
+    ),
+    "project": (
+        Project.__table__,  # type: ignore[dict-item]
+        (
+            (ProjectMember.__table__, "project_id"),
+            (ProjectCoordinator.__table__, "project_id"),
+            (ProjectFund.__table__, "project_id"),
+        ),
+    ),
+    "budget": (Budget.__table__, ((BudgetLine.__table__, "budget_id"),)),  # type: ignore[dict-item]
+    "fund": (Fund.__table__, ((FundMember.__table__, "fund_id"),)),  # type: ignore[dict-item]
+}
+
+
+def snapshot(target: str, object_id: int) -> Any:
+    table, related = TABLES[target.split("_")[0]]
+    row = db.session.execute(select(table).where(table.c.id == object_id)).mappings().one()
+    hanging = [
+        sorted(
+            tuple(sorted(r.items()))
+            for r in db.session.execute(select(t).where(t.c[column] == object_id)).mappings()
+        )
+        for t, column in related
+    ]
+    return dict(row), hanging
+
+
+# --- asking ---------------------------------------------------------------------------------
+
+
+def _fill(value: Any, ids: Mapping[str, int]) -> Any:
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+@dataclass
+class Person:
+    web: FlaskClient
+    api: FlaskClient
+    headers: dict[str, str]
+
+    def ask(self, method: str, row: Probe, ids: Mapping[str, int]) -> Any:
+        url = row.url.format(**ids)
+        if url.startswith("/api/"):
+            if row.json is not None:
+                body = {k: _as_json(_fill(v, ids)) for k, v in row.json.items()}
+                return self.api.open(url, method=method, headers=self.headers, json=body)
+            if row.upload:
+                upload = {"receipt": (_png(), "receipt.png")}
+                return self.api.open(url, method=method, headers=self.headers, data=upload)
+            return self.api.open(url, method=method, headers=self.headers)
+        form = {k: _fill(v, ids) for k, v in (row.form or {}).items()}
+        return self.web.open(url, method=method, data=form if method != "GET" else None)
+
+
+def _as_json(value: Any) -> Any:
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def person(app: Flask, user: User) -> Person:
+    web = app.test_client()
+    response = sign_in(web, user.email, PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/", user.email
+    return Person(web, app.test_client(), bearer(user))
+
+
+def check(method: str, row: Probe, who: str, guest: Person, world: World) -> list[str]:
+    """The outsider's request, and for a 404 the same with an id that does not exist; what is
+    wrong, if anything."""
+    ids = world.ids
+    url = row.url.format(**ids)
+    before = snapshot(row.target, ids[row.target])
+    response = guest.ask(method, row, ids)
+    after = snapshot(row.target, ids[row.target])
+    expected = row.outsiders[who]
+    problems = []
+    status = response.status_code
+    if expected == HIDDEN:
+        nothing = guest.ask(method, row, {**ids, row.target: MADE_UP_ID})
+        if status != 404:
+            problems.append(f"answered {status}; it must be 404")
+        elif url.startswith("/api/") and response.json != nothing.json:
+            problems.append(f"says {response.json}, but {nothing.json} for an id that is not there")
+        if nothing.status_code != 404:
+            problems.append(f"an id that does not exist answered {nothing.status_code}, not 404")
+    elif expected == FORBIDDEN:
+        if status != 403 or not response.is_json:
+            problems.append(f"answered {status}; it must be a JSON 403")
+    else:
+        back = re.sub(r"/(edit|submit|withdraw)$", "", url)
+        if status != 302 or response.headers["Location"] != back:
+            problems.append(
+                f"answered {status} {response.headers.get('Location', '')}; "
+                f"it must send them back to {back}"
+            )
+    if before != after:
+        problems.append("the object changed")
+    if OWNER in response.get_data(as_text=True):
+        problems.append(f"the answer shows {OWNER}'s name")
+    return problems
+
+
+def _rows_for(who: str) -> list[tuple[tuple[str, str], Probe]]:
+    return [
+        (key, row)
+        for key, row in IDOR.items()
+        if isinstance(row, Probe) and who in row.outsiders and who not in row.findings
+    ]
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+ID_IN_RULE = re.compile(r"<(int|id)(\([^)]*\))?:")
+
+
+def _routes_with_ids(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if ID_IN_RULE.search(rule.rule)
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_with_an_id_has_an_entry(app: Flask) -> None:
+    routes = _routes_with_ids(app)
+    missing = sorted(routes - IDOR.keys())
+    stale = sorted(IDOR.keys() - routes)
+    assert not missing, (
+        "These routes take an object id but have no IDOR entry; say who must not reach "
+        "whose object, or why every object is shared: "
+        + ", ".join(f"{endpoint} {method}" for endpoint, method in missing)
+    )
+    assert not stale, "IDOR has entries for routes that no longer exist: " + ", ".join(
+        f"{endpoint} {method}" for endpoint, method in stale
+    )
+
+
+def test_each_entry_url_reaches_its_own_route(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    for (endpoint, method), row in IDOR.items():
+        if not isinstance(row, Probe):
+            continue
+        path = re.sub(r"\{[a-z_]+\}", "7", row.url)
+        try:
+            matched, _ = adapter.match(path, method=method)
+        except HTTPException as error:
+            wrong.append(f"{endpoint} {method}: {path} does not match ({error})")
+            continue
+        if matched != endpoint:
+            wrong.append(f"{endpoint} {method}: {path} goes to {matched}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_urls_are_real_for_those_they_belong_to(app: Flask) -> None:
+    """Robin (or Robin's coordinator or funder) reads each object the outsiders are refused,
+    so a 404 below means "not yours", not "no such thing"."""
+    world = build_world()
+    people: dict[str, Person] = {}
+    problems = []
+    for (endpoint, method), row in IDOR.items():
+        if not isinstance(row, Probe) or method != "GET":
+            continue
+        owner = row.owner
+        if owner not in people:
+            people[owner] = person(app, world.users[owner])
+        url = row.url.format(**world.ids)
+        response = people[owner].ask(method, row, world.ids)
+        if response.status_code != 200:
+            problems.append(f"{endpoint}: {url} answered {response.status_code} to {owner}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_outsiders_cannot_reach_other_peoples_objects(app: Flask, who: str) -> None:
+    world = build_world()
+    guest = person(app, world.users[who])
+    rows = _rows_for(who)
+    assert rows, f"no entries for {who}"
+    problems = []
+    for (endpoint, method), row in rows:
+        for problem in check(method, row, who, guest, world):
+            problems.append(f"{method} {row.url} ({endpoint}) as {who}: {problem}")
+    assert not problems, f"{len(problems)} problems in {len(rows)} requests:\n" + "\n".join(
+        problems
+    )
+
+
+def _finding_cases() -> list[Any]:
+    cases = [
+        pytest.param(
+            who,
+            endpoint,
+            method,
+            marks=pytest.mark.xfail(strict=True, reason=reason),
+            id=f"{who}-{endpoint}-{method}",
+        )
+        for (endpoint, method), row in IDOR.items()
+        if isinstance(row, Probe)
+        for who, reason in row.findings.items()
+    ]
+    return cases or [pytest.param("", "", "", marks=pytest.mark.skip(reason="no findings"))]
+
+
+@pytest.mark.parametrize(("who", "endpoint", "method"), _finding_cases())
+def test_known_finding(app: Flask, who: str, endpoint: str, method: str) -> None:
+    world = build_world()
+    row = IDOR[endpoint, method]
+    assert isinstance(row, Probe)
+    assert check(method, row, who, person(app, world.users[who]), world) == []
