@@ -27,6 +27,10 @@ payment runs) have an entry saying so, with the reason. A route with an id and n
 `test_every_route_with_an_id_has_an_entry`. Where the app lets an outsider in, the entry
 carries a `finding` for that outsider: that case runs alone as a strict xfail in
 `test_known_finding` and is left out of the per-outsider test.
+
+Ids also travel outside the path: `?contributor_id=` on the recording pages, `contributor_id`
+and `project_id` in API bodies, list filters, ticked rows of the bulk approval form and member
+forms. `SMUGGLED` sends Robin's ids there; the answer must be the one a made-up id gets.
 """
 
 from __future__ import annotations
@@ -553,6 +557,7 @@ def build_world() -> World:
         "budget": budget.id,
         "person": robin.id,
         "bo": bo.id,
+        "other_project": other_project.id,
         "entry_draft": entry(90, send=False).id,
         "entry_sent": entry(45, send=True).id,
         "claim_draft": claim(send=False).id,
@@ -579,41 +584,48 @@ def build_world() -> World:
     return World(users, ids)
 
 
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 # What "nothing changed" means for each kind of object: its row and the rows that hang off it.
 TABLES: dict[str, tuple[Table, tuple[tuple[Table, str], ...]]] = {
-    "entry": (TimeEntry.__table__, ()),  # type: ignore[dict-item]
-    "claim": (ExpenseClaim.__table__, ()),  # type: ignore[dict-item]
-    "adaptation": (AdaptationRequest.__table__, ()),  # type: ignore[dict-item]
-    "slip": (PaymentSlip.__table__, ()),  # type: ignore[dict-item]
-    "token": (ApiToken.__table__, ()),  # type: ignore[dict-item]
+    "entry": (_table(TimeEntry), ()),
+    "claim": (_table(ExpenseClaim), ()),
+    "adaptation": (_table(AdaptationRequest), ()),
+    "slip": (_table(PaymentSlip), ()),
+    "token": (_table(ApiToken), ()),
     "person": (
-        Contributor.__table__,  # type: ignore[dict-item]
-        ((AccessNeed.__table__, "contributor_id"), (ProjectMember.__table__, "contributor_id")),
+        _table(Contributor),
+        ((_table(AccessNeed), "contributor_id"), (_table(ProjectMember), "contributor_id")),
     ),
     "project": (
-        Project.__table__,  # type: ignore[dict-item]
+        _table(Project),
         (
-            (ProjectMember.__table__, "project_id"),
-            (ProjectCoordinator.__table__, "project_id"),
-            (ProjectFund.__table__, "project_id"),
+            (_table(ProjectMember), "project_id"),
+            (_table(ProjectCoordinator), "project_id"),
+            (_table(ProjectFund), "project_id"),
         ),
     ),
-    "budget": (Budget.__table__, ((BudgetLine.__table__, "budget_id"),)),  # type: ignore[dict-item]
-    "fund": (Fund.__table__, ((FundMember.__table__, "fund_id"),)),  # type: ignore[dict-item]
+    "budget": (_table(Budget), ((_table(BudgetLine), "budget_id"),)),
+    "fund": (_table(Fund), ((_table(FundMember), "fund_id"),)),
 }
 
 
 def snapshot(target: str, object_id: int) -> Any:
     table, related = TABLES[target.split("_")[0]]
     row = db.session.execute(select(table).where(table.c.id == object_id)).mappings().one()
-    hanging = [
-        sorted(
-            tuple(sorted(r.items()))
-            for r in db.session.execute(select(t).where(t.c[column] == object_id)).mappings()
-        )
-        for t, column in related
-    ]
-    return dict(row), hanging
+    return dict(row), [_rows(t, t.c[column] == object_id) for t, column in related]
+
+
+def _rows(table: Table, where: Any) -> list[dict[str, Any]]:
+    query = select(table)
+    if where is not None:
+        query = query.where(where)
+    rows = [dict(r) for r in db.session.execute(query).mappings()]
+    return sorted(rows, key=repr)
 
 
 # --- asking ---------------------------------------------------------------------------------
@@ -803,3 +815,199 @@ def test_known_finding(app: Flask, who: str, endpoint: str, method: str) -> None
     row = IDOR[endpoint, method]
     assert isinstance(row, Probe)
     assert check(method, row, who, person(app, world.users[who]), world) == []
+
+
+# --- ids in query strings, forms and JSON bodies -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Smuggled:
+    """An id of Robin's (`{them}`) sent where a URL converter does not guard it. The outsider
+    must get exactly the answer they get for an id that does not exist (so nothing tells them
+    whether it does), never a success, and nothing of Robin's may change."""
+
+    method: str
+    url: str
+    outsiders: tuple[str, ...]
+    them: str  # which of Robin's ids goes in `{them}`
+    form: Mapping[str, Any] | None = None
+    json: Mapping[str, Any] | None = None
+    status: int = 404
+
+
+NEW_ENTRY = {
+    "project_id": "{project}",
+    "activity_type_id": "{activity}",
+    "work_date": "2026-05-04",
+    "minutes": 60,
+}
+NEW_CLAIM = {
+    "project_id": "{project}",
+    "date": "2026-05-05",
+    "category": "public_transport",
+    "description": "Bus",
+    "amount_pence": 450,
+    "receipt_missing_reason": "Lost",
+}
+NEW_REQUEST = {
+    "project_id": "{project}",
+    "kind": "laptop",
+    "description": "A laptop",
+    "estimated_pence": 30000,
+    "provision": "loan",
+    "payment": "supplier",
+}
+
+SMUGGLED: list[Smuggled] = [
+    # Recording for someone: `?contributor_id=` on the pages, `contributor_id` in the API.
+    Smuggled("GET", "/time/new?contributor_id={them}", ITEM_PEOPLE, "person"),
+    Smuggled("POST", "/time/new?contributor_id={them}", ITEM_PEOPLE, "person", form=ENTRY_FORM),
+    Smuggled("GET", "/expenses/new?contributor_id={them}&category=taxi", ITEM_PEOPLE, "person"),
+    Smuggled(
+        "POST",
+        "/expenses/new?contributor_id={them}&category=taxi",
+        ITEM_PEOPLE,
+        "person",
+        form=CLAIM_FORM,
+    ),
+    Smuggled("GET", "/adaptations/new?contributor_id={them}", ITEM_PEOPLE, "person"),
+    Smuggled(
+        "POST",
+        "/adaptations/new?contributor_id={them}",
+        ITEM_PEOPLE,
+        "person",
+        form=ADAPTATION_FORM,
+    ),
+    Smuggled(
+        "POST",
+        "/api/v1/time-entries",
+        ITEM_PEOPLE,
+        "person",
+        json={**NEW_ENTRY, "contributor_id": "{them}"},
+    ),
+    Smuggled(
+        "POST",
+        "/api/v1/expenses",
+        ITEM_PEOPLE,
+        "person",
+        json={**NEW_CLAIM, "contributor_id": "{them}"},
+    ),
+    Smuggled(
+        "POST",
+        "/api/v1/adaptations",
+        ITEM_PEOPLE,
+        "person",
+        json={**NEW_REQUEST, "contributor_id": "{them}"},
+    ),
+    # Robin's own rate could be a personal one: estimating for Robin is recording for Robin.
+    Smuggled(
+        "POST",
+        "/api/v1/estimate",
+        ITEM_PEOPLE,
+        "person",
+        json={**NEW_ENTRY, "contributor_id": "{them}"},
+    ),
+    # Their own work, on Robin's project: answered as for a project that is not theirs (422).
+    Smuggled(
+        "POST",
+        "/api/v1/time-entries",
+        (OTHER_CONTRIBUTOR,),
+        "project",
+        json={**NEW_ENTRY, "project_id": "{them}"},
+        status=422,
+    ),
+    # List filters: nothing of Robin's, as for someone who does not exist.
+    Smuggled("GET", "/api/v1/time-entries?contributor={them}", ITEM_PEOPLE, "person", status=200),
+    Smuggled("GET", "/api/v1/expenses?contributor={them}", ITEM_PEOPLE, "person", status=200),
+    Smuggled("GET", "/api/v1/adaptations?contributor={them}", ITEM_PEOPLE, "person", status=200),
+    Smuggled("GET", "/api/v1/time-entries?project={them}", ITEM_PEOPLE, "project", status=200),
+    # Approving Robin's work in bulk from another project's queue: refused like a made-up id.
+    Smuggled(
+        "POST",
+        "/approvals/approve",
+        (OTHER_COORDINATOR,),
+        "entry_sent",
+        form={"item": "time-{them}"},
+        status=200,
+    ),
+    Smuggled(
+        "POST",
+        "/approvals/approve",
+        (OTHER_COORDINATOR,),
+        "claim_sent",
+        form={"item": "expense-{them}"},
+        status=200,
+    ),
+    # Adding Robin to one's own project: Robin is not someone they may see.
+    Smuggled(
+        "POST",
+        "/admin/projects/{other_project}/contributors",
+        (OTHER_COORDINATOR,),
+        "person",
+        form={"member-contributor_id": "{them}"},
+        status=400,
+    ),
+    Smuggled(
+        "POST",
+        "/api/v1/projects/{other_project}/members",
+        (OTHER_COORDINATOR,),
+        "person",
+        json={"contributor_id": "{them}"},
+        status=422,
+    ),
+]
+
+
+def _robins_things(world: World) -> Any:
+    """Robin's items, every project membership, as they stand."""
+    robin = world.ids["person"]
+    items = [
+        _rows(table, table.c.contributor_id == robin)
+        for table in map(_table, (TimeEntry, ExpenseClaim, AdaptationRequest))
+    ]
+    return items, _rows(_table(ProjectMember), None)
+
+
+def _send(guest: Person, case: Smuggled, ids: Mapping[str, int]) -> Any:
+    url = case.url.format(**ids)
+    if url.startswith("/api/"):
+        body = None
+        if case.json is not None:
+            body = {k: _as_json(_fill(v, ids)) for k, v in case.json.items()}
+        return guest.api.open(url, method=case.method, headers=guest.headers, json=body)
+    form = {k: _fill(v, ids) for k, v in (case.form or {}).items()}
+    return guest.web.open(url, method=case.method, data=form if case.method != "GET" else None)
+
+
+def _answer(response: Any) -> Any:
+    """What an answer tells its reader: the status and the JSON, or the page's main text."""
+    if response.is_json:
+        return response.status_code, response.json
+    text = response.get_data(as_text=True)
+    main = re.search(r"<main.*?</main>", text, re.S)
+    return response.status_code, re.sub(r"\s+", " ", main.group(0) if main else text)
+
+
+@pytest.mark.parametrize("who", (OTHER_CONTRIBUTOR, OTHER_COORDINATOR))
+def test_ids_in_query_strings_forms_and_bodies(app: Flask, who: str) -> None:
+    world = build_world()
+    guest = person(app, world.users[who])
+    problems = []
+    cases = [case for case in SMUGGLED if who in case.outsiders]
+    for case in cases:
+        name = f"{case.method} {case.url} ({case.them}) as {who}"
+        before = _robins_things(world)
+        real = _send(guest, case, {**world.ids, "them": world.ids[case.them]})
+        after = _robins_things(world)
+        made_up = _send(guest, case, {**world.ids, "them": MADE_UP_ID})
+        if real.status_code != case.status:
+            problems.append(f"{name}: answered {real.status_code}, not {case.status}")
+        if _answer(real) != _answer(made_up):
+            problems.append(f"{name}: answers differently for Robin's id and a made-up one")
+        if before != after:
+            problems.append(f"{name}: something of Robin's changed")
+        if OWNER in real.get_data(as_text=True):
+            problems.append(f"{name}: the answer shows {OWNER}'s name")
+    assert not problems, f"{len(problems)} problems in {len(cases)} requests:\n" + "\n".join(
+        problems
+    )
