@@ -61,7 +61,7 @@ def test_upload_check_and_confirm_imports_and_sends_for_approval(client: FlaskCl
     )
     queue = client.get("/approvals/").text
     assert "Imported 1 time entry and sent it for approval." in queue
-    assert "You recorded this, so another coordinator needs to decide it." in queue
+    assert "You recorded this yourself, so another coordinator needs to approve it." in queue
 
 
 def test_a_bad_row_is_shown_and_nothing_is_imported(client: FlaskClient) -> None:

@@ -54,8 +54,8 @@ def test_items_the_coordinator_may_not_decide_show_the_reason_instead_of_a_check
     html = client.get("/approvals/").text
     assert f'value="time-{mine.id}"' not in html
     assert f'value="time-{recorded.id}"' not in html
-    assert "This is your own, so another coordinator needs to decide it." in html
-    assert "You recorded this, so another coordinator needs to decide it." in html
+    assert "You cannot approve your own work. Another coordinator needs to do it." in html
+    assert "You recorded this yourself, so another coordinator needs to approve it." in html
     assert "Recorded by you" in html
     # The other coordinator may decide both.
     client.post("/sign-out")

@@ -107,7 +107,9 @@ def create_request(*, actor: User, data: RequestInput) -> AdaptationRequest:
     values = _checked(data)
     assert data.contributor_id is not None and data.project_id is not None
     check_can_record(actor, data.contributor_id, data.project_id)
-    item = AdaptationRequest(recorded_by_id=actor.id, status="draft", **values)
+    item = AdaptationRequest(
+        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
+    )
     db.session.add(item)
     db.session.flush()
     record(
@@ -128,6 +130,8 @@ def update_request(*, actor: User, item: AdaptationRequest, data: RequestInput) 
     assert data.project_id is not None
     check_can_record(actor, item.contributor_id, data.project_id)
     changes = diff(item, values)
+    if changes:
+        lifecycle.mark_changed(item, actor)
     db.session.flush()
     if changes:
         record(

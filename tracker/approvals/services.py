@@ -67,8 +67,7 @@ PER_PAGE = 50
 MAX_BULK = 500
 
 NO_RATE = "No rate yet – ask finance to add one"
-OWN = "This is your own, so another coordinator needs to decide it."
-RECORDED = "You recorded this, so another coordinator needs to decide it."
+OWN = lifecycle.OWN
 
 
 # --- filters and the page ---------------------------------------------------------------------
@@ -344,18 +343,9 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
         if item.recorded_by_id != person.user_id:
             who = "you" if item.recorded_by_id == actor.id else recorders.get(item.recorded_by_id)
             row.flags.append(Flag(f"Recorded by {who}"))
-        row.blocked = _blocked(actor, person.user_id, item.recorded_by_id)
+        row.blocked = lifecycle.decide_refusal(actor, item, person.user_id)
         rows.append(row)
     return rows
-
-
-def _blocked(actor: User, contributor_user_id: int | None, recorded_by_id: int) -> str | None:
-    """Separation of duties, as check_can_decide applies it, without a query per row."""
-    if contributor_user_id == actor.id:
-        return OWN
-    if recorded_by_id == actor.id:
-        return RECORDED
-    return None
 
 
 def _describe_entry(row: QueueRow, entry: TimeEntry, activity: str, fee: FeeView) -> None:

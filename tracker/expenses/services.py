@@ -189,7 +189,9 @@ def create_expense(*, actor: User, data: ClaimInput) -> ExpenseClaim:
     values = _checked(data)
     assert data.contributor_id is not None and data.project_id is not None
     check_can_record(actor, data.contributor_id, data.project_id)
-    claim = ExpenseClaim(recorded_by_id=actor.id, status="draft", **values)
+    claim = ExpenseClaim(
+        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
+    )
     db.session.add(claim)
     db.session.flush()
     _refresh_amounts(claim)
@@ -216,6 +218,8 @@ def update_expense(*, actor: User, claim: ExpenseClaim, data: ClaimInput) -> Exp
     assert data.project_id is not None
     check_can_record(actor, claim.contributor_id, data.project_id)
     changes = diff(claim, values)
+    if changes:
+        lifecycle.mark_changed(claim, actor)
     _refresh_amounts(claim)
     db.session.flush()
     if changes:
@@ -244,6 +248,7 @@ def attach_receipt(*, actor: User, claim: ExpenseClaim, stream: IO[bytes], filen
     claim.receipt_content_type = stored.content_type
     claim.receipt_original_name = stored.original_name
     claim.receipt_missing_reason = None
+    lifecycle.mark_changed(claim, actor)
     db.session.flush()
     record(
         actor=actor,

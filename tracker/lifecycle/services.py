@@ -1,10 +1,10 @@
 """Who may do what to a payable item, and the audited status change itself.
 
-Time entries, expense claims and adaptation requests share these rules:
-- the contributor, or whoever recorded the item, edits, submits and withdraws it (a coordinator
-  of the project may also act for a contributor who has no login);
-- a coordinator of the item's project decides it, but never an item that is their own or that
-  they recorded themselves (separation of duties).
+Time entries, expense claims and adaptation requests share these rules (DESIGN.md §3):
+- only the contributor, or whoever recorded the item, edits, submits and withdraws it; another
+  coordinator of the project cannot, even for a contributor who has no login;
+- a coordinator of the item's project decides it, but never an item that is their own, or that
+  they recorded, last changed or submitted (separation of duties).
 """
 
 from __future__ import annotations
@@ -29,6 +29,19 @@ class Item(Protocol):
     def project_id(self) -> int: ...
     @property
     def recorded_by_id(self) -> int: ...
+    @property
+    def last_changed_by_id(self) -> int | None: ...
+    @property
+    def submitted_by_id(self) -> int | None: ...
+
+
+OWN = "You cannot approve your own work. Another coordinator needs to do it."
+RECORDED = (
+    "You recorded this yourself, so another coordinator needs to approve it. "
+    "This keeps everyone safe."
+)
+CHANGED = "You changed this last, so another coordinator needs to approve it."
+SUBMITTED = "You sent this for approval, so another coordinator needs to approve it."
 
 
 def contributor_of(item: Item) -> Contributor:
@@ -42,10 +55,8 @@ def is_own(actor: User, item: Item) -> bool:
 
 
 def can_act_for(actor: User, item: Item) -> bool:
-    """The contributor, the person who recorded it, or (no login) a coordinator of the project."""
-    if is_own(actor, item) or item.recorded_by_id == actor.id:
-        return True
-    return contributor_of(item).user_id is None and coordinates(actor, item.project_id)
+    """Only the contributor, or the person who recorded it."""
+    return is_own(actor, item) or item.recorded_by_id == actor.id
 
 
 def check_can_act_for(actor: User, item: Item) -> None:
@@ -53,17 +64,31 @@ def check_can_act_for(actor: User, item: Item) -> None:
         raise Forbidden("Only the contributor, or the person who recorded this, can change it.")
 
 
+def mark_changed(item: Any, actor: User) -> None:
+    """Remember who last changed the item's details: they may not decide it."""
+    item.last_changed_by_id = actor.id
+
+
+def decide_refusal(actor: User, item: Item, contributor_user_id: int | None) -> str | None:
+    """Why `actor` may not decide `item` (separation of duties), or None when they may."""
+    if contributor_user_id == actor.id:
+        return OWN
+    if item.recorded_by_id == actor.id:
+        return RECORDED
+    if item.last_changed_by_id == actor.id:
+        return CHANGED
+    if item.submitted_by_id == actor.id:
+        return SUBMITTED
+    return None
+
+
 def check_can_decide(actor: User, item: Item) -> None:
-    """Coordinators of the project decide; nobody decides their own item or one they recorded."""
+    """Coordinators of the project decide, within the separation of duties."""
     if not coordinates(actor, item.project_id):
         raise Forbidden("Only a coordinator of this project can decide this.")
-    if is_own(actor, item):
-        raise Forbidden("You cannot approve your own work. Another coordinator needs to do it.")
-    if item.recorded_by_id == actor.id:
-        raise Forbidden(
-            "You recorded this yourself, so another coordinator needs to approve it. "
-            "This keeps everyone safe."
-        )
+    refusal = decide_refusal(actor, item, contributor_of(item).user_id)
+    if refusal:
+        raise Forbidden(refusal)
 
 
 def move(
@@ -88,6 +113,7 @@ def move(
     now = utcnow()
     if action == "submit":
         item.submitted_at = now
+        item.submitted_by_id = actor.id if actor else None
         item.return_reason = None
     elif action in {"approve", "return", "decline"}:
         item.decided_at = now

@@ -122,7 +122,9 @@ def create_time_entry(*, actor: User, data: EntryInput) -> TimeEntry:
     values = _checked(data)
     assert data.contributor_id is not None and data.project_id is not None
     check_can_record(actor, data.contributor_id, data.project_id)
-    entry = TimeEntry(recorded_by_id=actor.id, status="draft", **values)
+    entry = TimeEntry(
+        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
+    )
     db.session.add(entry)
     db.session.flush()
     record(
@@ -144,6 +146,8 @@ def update_time_entry(*, actor: User, entry: TimeEntry, data: EntryInput) -> Tim
     assert data.project_id is not None
     check_can_record(actor, entry.contributor_id, data.project_id)
     changes = diff(entry, values)
+    if changes:
+        lifecycle.mark_changed(entry, actor)
     db.session.flush()
     if changes:
         record(
