@@ -392,4 +392,14 @@ class SettingsForm(FlaskForm):
         10,
         description="After this, the records of people who have left are deleted.",
     )
+    two_people_release = RadioField(
+        LABELS["two_people_release"],
+        description=(
+            "With yes, the finance person who confirms a payment run cannot also mark it as "
+            "paid: a second finance person must do it."
+        ),
+        choices=[("no", "No"), ("yes", "Yes")],
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose yes or no")],
+    )
     submit = SubmitField("Save settings", widget=GovSubmitInput())

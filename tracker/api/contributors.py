@@ -79,7 +79,8 @@ def list_contributors() -> Any:
 @access("coordinator", "admin")
 @operation(
     "Create a contributor, with or without a login",
-    description="Coordinators add contributors to projects they coordinate (`project_ids`).",
+    description="Coordinators add contributors to projects they coordinate (`project_ids`). "
+    "Only an administrator may link a login (`user_id`); anyone else gets 403.",
     request=CONTRIBUTOR,
     response=CONTRIBUTOR,
     status=201,

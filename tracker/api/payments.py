@@ -189,7 +189,8 @@ def get_payment_run(run_id: int) -> Any:
 @operation(
     "Confirm a draft run: issue one numbered slip per person",
     description="Slip numbers come from a locked counter, gapless per calendar year. Someone who "
-    "approved any of the run's work cannot confirm it (403). A run that is not a draft is a 409.",
+    "approved any of the run's work, or whom the run pays, cannot confirm it (403). A run that is "
+    "not a draft is a 409.",
     response=PAYMENT_RUN,
 )
 def confirm_payment_run(run_id: int) -> Any:
@@ -208,6 +209,8 @@ def confirm_payment_run(run_id: int) -> Any:
 @access("finance")
 @operation(
     "Mark every issued slip of a confirmed run as paid",
+    description="Nobody marks paid a run that pays them (403). With the organisation setting "
+    "'two people release payments', the person who confirmed the run cannot mark it paid (403).",
     request=RUN_PAID,
     response=PAYMENT_RUN,
 )

@@ -149,7 +149,10 @@ def create_contributor(
     benefits_warnings: bool = False,
     project_ids: list[int] | None = None,
 ) -> Contributor:
-    """A contributor, with or without a login. Coordinators may add them to their own projects."""
+    """A contributor, with or without a login. Coordinators may add them to their own projects;
+    only an administrator links a login (a login is who may see and change their payments)."""
+    if user_id is not None and not actor.has_role("admin"):
+        raise Forbidden("Only an administrator can link a contributor to an account.")
     _check_fields(
         preferred_name=preferred_name,
         payment_method=payment_method,

@@ -28,6 +28,7 @@ from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
+from tracker.settings.services import get_setting
 from tracker.slips import services as slips
 from tracker.slips.models import PaymentSlip
 from tracker.slips.pdf import render_slip
@@ -301,6 +302,31 @@ def _check_separation(actor: User, items: dict[tuple[str, int], Any]) -> None:
         )
 
 
+def _check_not_paying_self(actor: User, contributor_ids: set[int], action: str) -> None:
+    """Nobody confirms or marks paid a run or slip that pays them."""
+    names = sorted(
+        db.session.scalars(
+            select(Contributor.preferred_name).where(
+                Contributor.id.in_(contributor_ids), Contributor.user_id == actor.id
+            )
+        )
+    )
+    if names:
+        raise Forbidden(
+            f"This pays you ({', '.join(names)}), so another finance colleague needs to "
+            f"{action} it."
+        )
+
+
+def _check_two_people(actor: User, run: PaymentRun) -> None:
+    """With the setting on, the person who confirmed a run cannot also mark it paid."""
+    if get_setting("two_people_release") == "yes" and run.confirmed_by_id == actor.id:
+        raise Forbidden(
+            "Your organisation asks two people to release each payment. You confirmed this "
+            "run, so another finance colleague needs to mark it as paid."
+        )
+
+
 def _fee_line(entry: TimeEntry, names: dict[str, dict[int, str]]) -> dict[str, Any]:
     snap = json.loads(entry.rate_snapshot or "{}")
     if snap.get("basis") == "hour":
@@ -431,6 +457,7 @@ def confirm_payment_run(
     lines = _lines(run)
     items = _items(lines)
     _check_separation(actor, items)
+    _check_not_paying_self(actor, {line.contributor_id for line in lines}, "confirm")
     by_person: dict[int, list[PaymentLine]] = defaultdict(list)
     for line in lines:
         by_person[line.contributor_id].append(line)
@@ -577,9 +604,16 @@ def mark_run_paid(*, actor: User, run_id: int, paid_on: date | None, reference: 
     run = _lock_run(run_id)
     if run.status != "confirmed":
         raise Conflict("Only a confirmed run can be marked as paid.")
-    for slip in db.session.scalars(
-        select(PaymentSlip).where(PaymentSlip.run_id == run.id, PaymentSlip.status == "issued")
-    ):
+    _check_two_people(actor, run)
+    issued = list(
+        db.session.scalars(
+            select(PaymentSlip).where(
+                PaymentSlip.run_id == run.id, PaymentSlip.status == "issued"
+            )
+        )
+    )
+    _check_not_paying_self(actor, {slip.contributor_id for slip in issued}, "mark as paid")
+    for slip in issued:
         _pay_slip(actor, slip, paid_on, reference)
     db.session.flush()
     _close_run_if_settled(actor, run, paid_on, reference)
@@ -599,6 +633,8 @@ def mark_slip_paid(*, actor: User, slip_id: int, paid_on: date | None, reference
     db.session.refresh(slip)
     if slip.status != "issued":
         raise Conflict("Only an issued slip can be marked as paid.")
+    _check_two_people(actor, run)
+    _check_not_paying_self(actor, {slip.contributor_id}, "mark as paid")
     _pay_slip(actor, slip, paid_on, reference)
     db.session.flush()
     _close_run_if_settled(actor, run, paid_on, reference)

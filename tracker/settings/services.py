@@ -14,6 +14,7 @@ DEFAULTS: dict[str, str] = {
     "slip_prefix": "PS",
     "suppression_threshold": "5",
     "retention_years": "7",
+    "two_people_release": "no",
 }
 LABELS: dict[str, str] = {
     "organisation_name": "Organisation name",
@@ -21,6 +22,7 @@ LABELS: dict[str, str] = {
     "slip_prefix": "Payment slip number prefix",
     "suppression_threshold": "Smallest group shown to funders as a number",
     "retention_years": "Years to keep financial records after the financial year ends",
+    "two_people_release": "Two people release payments",
 }
 
 
@@ -41,6 +43,8 @@ def set_setting(*, actor: User | None, key: str, value: str) -> None:
         not value.isdigit() or int(value) < 1
     ):
         raise TrackerError("Enter a whole number, 1 or more.", fields={key: "Enter a number"})
+    if key == "two_people_release" and value not in {"yes", "no"}:
+        raise TrackerError("Choose yes or no.", fields={key: "Choose yes or no"})
     if key == "slip_prefix" and not (value.isalnum() and value.isupper() and len(value) <= 8):
         raise TrackerError(
             "Use up to 8 capital letters or digits, like PS.",
