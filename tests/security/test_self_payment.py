@@ -34,7 +34,9 @@ def _finance_contributor(paying: Any) -> Any:
 def test_finance_cannot_confirm_a_run_that_pays_them(client: FlaskClient, paying: Any) -> None:
     me = _finance_contributor(paying)
     headers = bearer(me)
-    made = client.post("/api/v1/payment-runs", headers=headers, json={"cut_off": date.today().isoformat()})
+    made = client.post(
+        "/api/v1/payment-runs", headers=headers, json={"cut_off": date.today().isoformat()}
+    )
     assert made.status_code == 201, made.text
     run_id = made.json["id"]
     refused = client.post(f"/api/v1/payment-runs/{run_id}/confirm", headers=headers)
@@ -65,14 +67,14 @@ def test_finance_cannot_mark_paid_a_run_or_slip_that_pays_them(
     db.session.commit()
     headers = bearer(me)
     refused = client.post(
-        f"/api/v1/payment-runs/{run.id}/paid", headers=headers, json={"paid_on": date.today().isoformat()}
+        f"/api/v1/payment-runs/{run.id}/paid",
+        headers=headers,
+        json={"paid_on": date.today().isoformat()},
     )
     assert "This pays you (Frankie Fee)" in error_of(refused, 403)["message"]
     own = db.session.query(PaymentSlip).filter(PaymentSlip.contributor_id != paying.world.person.id)
     with pytest.raises(Forbidden, match="This pays you"):
-        payments.mark_slip_paid(
-            actor=me, slip_id=own.one().id, paid_on=date.today(), reference=""
-        )
+        payments.mark_slip_paid(actor=me, slip_id=own.one().id, paid_on=date.today(), reference="")
     db.session.rollback()
     assert {s.status for s in db.session.query(PaymentSlip)} == {"issued"}
     # Someone else's slip in the same run is theirs to mark paid.
@@ -104,9 +106,7 @@ def test_one_person_may_confirm_and_pay_when_the_setting_is_off(paying: Any) -> 
     paying.approved_time(paying.world.person)
     run = payments.create_payment_run(actor=paying.finance, cut_off=date.today())
     payments.confirm_payment_run(actor=paying.finance, run_id=run.id)
-    payments.mark_run_paid(
-        actor=paying.finance, run_id=run.id, paid_on=date.today(), reference="B"
-    )
+    payments.mark_run_paid(actor=paying.finance, run_id=run.id, paid_on=date.today(), reference="B")
     assert payments.get_run(run.id).status == "paid"
 
 

@@ -607,9 +607,7 @@ def mark_run_paid(*, actor: User, run_id: int, paid_on: date | None, reference: 
     _check_two_people(actor, run)
     issued = list(
         db.session.scalars(
-            select(PaymentSlip).where(
-                PaymentSlip.run_id == run.id, PaymentSlip.status == "issued"
-            )
+            select(PaymentSlip).where(PaymentSlip.run_id == run.id, PaymentSlip.status == "issued")
         )
     )
     _check_not_paying_self(actor, {slip.contributor_id for slip in issued}, "mark as paid")
