@@ -17,9 +17,7 @@ from tracker.extensions import db
 
 
 @pytest.mark.parametrize("target", ["admin", "finance", "themselves", "contributor"])
-def test_coordinator_cannot_link_a_login_through_the_api(
-    client: FlaskClient, target: str
-) -> None:
+def test_coordinator_cannot_link_a_login_through_the_api(client: FlaskClient, target: str) -> None:
     coordinator = make_user("coordinator")
     project = make_project(coordinators=[coordinator])
     user = coordinator if target == "themselves" else make_user(target)
