@@ -484,6 +484,10 @@ def confirm_import() -> Any:
     text, submit = sealed
     try:
         entries = importer.apply_import(actor=acting_user(), text=text, submit=submit)
+    except importer.AlreadyImported as repeat:
+        db.session.rollback()
+        flash(repeat.message, "info")
+        return redirect(url_for("approvals.queue"))
     except importer.ImportRejected as rejected:
         db.session.rollback()
         return render_template(

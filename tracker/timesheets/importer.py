@@ -9,6 +9,7 @@ of the project approves it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import defaultdict
@@ -17,16 +18,18 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
-from tracker.errors import TrackerError
+from tracker.dates import local_date, long_date
+from tracker.errors import Conflict, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.rates.models import Rate
-from tracker.timesheets.models import TimeEntry
+from tracker.timesheets.models import ImportedSheet, TimeEntry
 from tracker.timesheets.services import (
     MAX_MINUTES,
     EntryInput,
@@ -573,12 +576,43 @@ def _existing(parsed: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
 # --- saving -------------------------------------------------------------------------------------
 
 
+class AlreadyImported(Conflict):
+    """The same sheet was imported before; importing it again would pay people twice."""
+
+
+def sheet_digest(text: str) -> str:
+    """The same sheet gives the same digest, whatever its line endings."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return hashlib.sha256("\n".join(lines).strip().encode()).hexdigest()
+
+
+def _record_sheet(actor: User, text: str, rows: int) -> None:
+    """Keep the sheet's digest; a sheet imported before (even at the same moment) is refused."""
+    digest = sheet_digest(text)
+    earlier = db.session.scalar(select(ImportedSheet).where(ImportedSheet.digest == digest))
+    if earlier is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ImportedSheet(digest=digest, imported_by_id=actor.id, rows=rows))
+            return
+        except IntegrityError:
+            earlier = db.session.scalar(
+                select(ImportedSheet).where(ImportedSheet.digest == digest)
+            )
+    when = f" on {long_date(local_date(earlier.imported_at))}" if earlier else ""
+    raise AlreadyImported(
+        f"This sheet was imported already{when}, so nothing was imported again. "
+        "Importing it twice would pay people twice."
+    )
+
+
 def apply_import(*, actor: User, text: str, submit: bool) -> list[TimeEntry]:
     """Save every row as a draft recorded by the actor (and send each for approval with
-    `submit`), or nothing at all: ImportRejected lists the problems."""
+    `submit`), or nothing at all: ImportRejected lists the problems. A sheet imports once."""
     preview = preview_import(actor=actor, text=text, submit=submit)
     if not preview.ok:
         raise ImportRejected(preview.errors or [RowError(None, "The file has no rows of work.")])
+    _record_sheet(actor, text, len(preview.rows))
     entries: list[TimeEntry] = []
     with db.session.begin_nested():
         for row in preview.rows:
