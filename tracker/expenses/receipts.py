@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -15,6 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from tracker.errors import TrackerError
 
 MAX_BYTES = 10 * 1024 * 1024
+# A small file can claim a huge picture (a decompression bomb); no phone photo needs more.
+MAX_PIXELS = 40_000_000
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -29,8 +32,14 @@ class StoredReceipt:
     original_name: str
 
 
+class ImageTooLarge(TrackerError):
+    """The picture has more pixels than we will open."""
+
+
 def sniff(data: bytes) -> str | None:
-    """The content type the bytes really are (PDF, JPEG or PNG), whatever the file is called."""
+    """The content type the bytes really are (PDF, JPEG or PNG), whatever the file is called.
+
+    Raises ImageTooLarge for a picture of more than MAX_PIXELS pixels."""
     for signature, content_type in SIGNATURES:
         if data.startswith(signature):
             if content_type != "application/pdf" and not _is_image(data):
@@ -41,11 +50,25 @@ def sniff(data: bytes) -> str | None:
 
 def _is_image(data: bytes) -> bool:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _too_large()
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_large() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return False
     return True
+
+
+def _too_large() -> ImageTooLarge:
+    return ImageTooLarge(
+        "That picture is too large for us to take. Please send a smaller photo, or a PDF.",
+        fields={"receipt": "The picture must be 40 megapixels or smaller"},
+    )
 
 
 def receipts_dir() -> Path:
