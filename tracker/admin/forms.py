@@ -403,3 +403,7 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Choose yes or no")],
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+class ResetAuthenticatorForm(FlaskForm):
+    submit = SubmitField("Reset their authenticator", widget=GovSubmitInput())

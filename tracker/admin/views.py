@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.admin.forms import (
+    ResetAuthenticatorForm,
     NO_PAYMENT_METHOD,
     ActivityTypeForm,
     CoordinatorForm,
@@ -158,6 +159,26 @@ def edit_user(user_id: int) -> Any:
         else:
             return _done(f"Changes to {user.display_name} are saved.", "admin.users")
     return _page("admin/user_edit.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/authenticator", methods=["GET", "POST"])
+@access("admin")
+def reset_authenticator(user_id: int) -> Any:
+    """Remove someone's authenticator (a lost phone); they set up a new one at next sign-in."""
+    user = db.get_or_404(User, user_id)
+    form = ResetAuthenticatorForm()
+    if form.validate_on_submit():
+        try:
+            auth.reset_second_factor(actor=acting_user(), user=user)
+        except TrackerError as error:
+            _failed(form, error)
+        else:
+            message = (
+                f"{user.display_name}'s authenticator is reset and they have been signed out. "
+                "They will set up a new one when they next sign in."
+            )
+            return _done(message, "admin.edit_user", user_id=user.id)
+    return _page("admin/user_authenticator.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])

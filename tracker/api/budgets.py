@@ -200,8 +200,13 @@ def create_budget() -> Any:
 
 
 @bp.get("/budgets/<id:budget_id>")
-@access(*READERS)
-@operation("One budget with its lines", response=BUDGET)
+@access("admin", "finance")
+@operation(
+    "One budget with its lines",
+    description="Admin and finance only (DESIGN §11); coordinators and funders read a "
+    "project's budget report instead.",
+    response=BUDGET,
+)
 def get_budget(budget_id: int) -> Any:
     return budget_json(reading.get_readable_budget(acting_user(), budget_id))
 

@@ -201,7 +201,10 @@ def enable_totp(*, user: User, secret: str, code: str, current_code: str = "") -
     if replacing and check_second_factor(user=user, code=current_code) is None:
         raise TrackerError(
             "The code from your current authenticator did not match. Try the newest code.",
-            fields={"current_code": "Enter the code from your current authenticator app"},
+            fields={
+                "current_code": "That code did not match. Enter the code your current app "
+                "shows now, or a recovery code"
+            },
         )
     step = _matching_step(secret, code)
     if step is None:

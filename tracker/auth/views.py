@@ -117,9 +117,13 @@ def _safe_next(target: str | None) -> str:
     return domain.safe_next_path(target) or url_for("main.home")
 
 
-def _finish_sign_in(user: User, *, recovery_codes: list[str] | None = None) -> Any:
+def _finish_sign_in(
+    user: User, *, recovery_codes: list[str] | None = None, notice: str | None = None
+) -> Any:
     target = _safe_next(session.get("pending_next"))
     session.clear()
+    if notice:
+        flash(notice, "info")
     login_user(user)
     session["signed_in_at"] = time.time()
     services.record_sign_in(user)
@@ -206,14 +210,14 @@ def second_factor() -> Any:
     if form.validate_on_submit():
         used = services.check_second_factor(user=user, code=form.code.data or "")
         if used is not None:
+            notice = None
             if used == "recovery code":
                 left = services.recovery_codes_left(user)
-                flash(
+                notice = (
                     f"You used a recovery code. You have {left} left. If you have lost your "
-                    "phone, set up your authenticator again on the Your account page.",
-                    "info",
+                    "phone, replace your authenticator app on the Your account page."
                 )
-            return _finish_sign_in(user)
+            return _finish_sign_in(user, notice=notice)
         g.auth_failed = True
         db.session.commit()  # keeps the failed attempt in the audit trail
         form.code.errors = [
