@@ -11,7 +11,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.admin.forms import (
-    ResetAuthenticatorForm,
     NO_PAYMENT_METHOD,
     ActivityTypeForm,
     CoordinatorForm,
@@ -23,6 +22,7 @@ from tracker.admin.forms import (
     NewContributorForm,
     NewUserForm,
     ProjectForm,
+    ResetAuthenticatorForm,
     ResetPasswordForm,
     SettingsForm,
     account_choices,
