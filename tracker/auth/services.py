@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -265,14 +266,15 @@ def _check_password_strength(password: str, *hints: str) -> None:
             fields={"password": f"Enter at least {MIN_PASSWORD_LENGTH} characters"},
         )
     # zxcvbn is slow on very long input; a passphrase past 100 characters is not guessable.
-    inputs = [hint for hint in hints if hint]
-    result = zxcvbn(password[:100], user_inputs=inputs)
+    # The person's own name and email address, word by word, count as easy to guess.
+    words = {word for hint in hints for word in re.split(r"[^a-z0-9]+", hint.lower()) if word}
+    result = zxcvbn(password[:100], user_inputs=sorted(words | {h for h in hints if h}))
     if result["score"] < current_app.config["MIN_PASSWORD_SCORE"]:
-        raise TrackerError(
+        message = (
             "That password would be easy to guess. Try three or four words that do not go "
-            'together, like "purple kettle river 42".',
-            fields={"password": "Choose a password that is harder to guess"},
+            'together, like "purple kettle river 42".'
         )
+        raise TrackerError(message, fields={"password": message})
 
 
 def create_user(
