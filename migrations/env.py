@@ -97,9 +97,29 @@ def run_migrations_online():
 
 
 def _run(connection, conf_args):
-    context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite's batch mode rebuilds a table by dropping the old one; with foreign keys on,
+        # that would delete (ON DELETE CASCADE) or blank (SET NULL) every row pointing at it.
+        # The pragma only takes effect outside a transaction, so it goes to the driver directly.
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"Migration left broken foreign keys: {broken[:5]}")
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection, statement):
+    if connection.in_transaction():
+        connection.commit()
+    connection.connection.driver_connection.execute(statement)
 
 
 if context.is_offline_mode():

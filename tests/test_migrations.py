@@ -47,3 +47,48 @@ def alembic_engine(tmp_path: Any) -> Iterator[Engine]:
         yield db.engine
         db.session.remove()
         db.engine.dispose()
+
+
+def test_0005_encrypts_existing_secrets_and_dates_existing_tokens(
+    alembic_runner: Any, alembic_engine: Engine
+) -> None:
+    from tracker import crypto
+
+    alembic_runner.migrate_up_to("0004")
+    with alembic_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, display_name, password_hash, active, totp_secret, "
+                "session_token, created_at) VALUES (1, 'f@example.org', 'F', 'x', true, "
+                "'JBSWY3DPEHPK3PXP', 'tok', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) "
+                "VALUES (1, 1, 't', 'h', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'finance')"))
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (id, at, actor_id, action, entity_type, changes) "
+                "VALUES (1, '2026-01-01 00:00:00', 1, 'user.created', 'user', '{}')"
+            )
+        )
+    alembic_runner.migrate_up_one()
+    with alembic_engine.connect() as conn:
+        # Rebuilding the users table must not cascade into the rows that point at it.
+        assert conn.execute(text("SELECT role FROM user_roles")).scalar_one() == "finance"
+        assert conn.execute(text("SELECT actor_id FROM audit_events")).scalar_one() == 1
+    with alembic_engine.connect() as conn:
+        stored = conn.execute(text("SELECT totp_secret FROM users")).scalar_one()
+        expires = conn.execute(text("SELECT expires_at FROM api_tokens")).scalar_one()
+    assert stored != "JBSWY3DPEHPK3PXP"
+    assert crypto.decrypt(stored) == "JBSWY3DPEHPK3PXP"
+    assert str(expires).startswith("2026-04-01")
+    alembic_runner.migrate_down_one()
+    with alembic_engine.connect() as conn:
+        assert conn.execute(text("SELECT totp_secret FROM users")).scalar_one() == (
+            "JBSWY3DPEHPK3PXP"
+        )

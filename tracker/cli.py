@@ -58,6 +58,16 @@ def create_token(email: str, name: str) -> None:
     click.echo(raw)
 
 
+@tracker_cli.command("rotate-keys")
+def rotate_keys() -> None:
+    """Encrypt every stored secret again with the first key of DATA_ENCRYPTION_KEYS."""
+    from tracker.crypto import rotate_all
+
+    count = rotate_all(db.session.connection(), db.metadata)
+    db.session.commit()
+    click.echo(f"Encrypted {count} stored {'secret' if count == 1 else 'secrets'} again.")
+
+
 @tracker_cli.command("demo")
 def demo() -> None:
     """Load the demonstration organisation (safe to run again: it changes nothing the 2nd time)."""

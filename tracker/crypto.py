@@ -14,8 +14,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
-from sqlalchemy import Text, TypeDecorator
-from sqlalchemy.engine import Dialect
+from sqlalchemy import MetaData, Text, TypeDecorator, select, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
+from sqlalchemy.engine import Connection, Dialect
 
 _EXTENSION = "tracker_fernet"
 
@@ -79,3 +81,28 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else decrypt(str(value))
+
+
+
+def rotate_all(connection: Connection, metadata: MetaData) -> int:
+    """Encrypt every EncryptedText value again with the newest key; returns how many."""
+    count = 0
+    for table in metadata.sorted_tables:
+        key = next(iter(table.primary_key.columns))
+        for column in table.columns:
+            if not isinstance(column.type, EncryptedText):
+                continue
+            # The stored tokens, read and written as plain text rather than through the type.
+            stored = sql_table(table.name, sql_column(key.name), sql_column(column.name, Text))
+            token_column = stored.c[column.name]
+            rows = connection.execute(
+                select(stored.c[key.name], token_column).where(token_column.is_not(None))
+            ).all()
+            for ident, token in rows:
+                connection.execute(
+                    update(stored)
+                    .where(stored.c[key.name] == ident)
+                    .values({column.name: rotate(token)})
+                )
+                count += 1
+    return count
