@@ -596,9 +596,7 @@ def _record_sheet(actor: User, text: str, rows: int) -> None:
                 db.session.add(ImportedSheet(digest=digest, imported_by_id=actor.id, rows=rows))
             return
         except IntegrityError:
-            earlier = db.session.scalar(
-                select(ImportedSheet).where(ImportedSheet.digest == digest)
-            )
+            earlier = db.session.scalar(select(ImportedSheet).where(ImportedSheet.digest == digest))
     when = f" on {long_date(local_date(earlier.imported_at))}" if earlier else ""
     raise AlreadyImported(
         f"This sheet was imported already{when}, so nothing was imported again. "
