@@ -248,6 +248,9 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("admin.new_user", "POST"): gate("/admin/users/new", ADMIN),
     ("admin.edit_user", "GET"): gate("/admin/users/{spare_user}", ADMIN),
     ("admin.edit_user", "POST"): gate("/admin/users/{spare_user}", ADMIN),
+    ("admin.reset_authenticator", "GET"): gate("/admin/users/{spare_user}/authenticator", ADMIN),
+    ("admin.reset_authenticator", "POST"):
+        gate("/admin/users/{spare_user}/authenticator", ADMIN),
     ("admin.reset_password", "GET"): gate("/admin/users/{spare_user}/password", ADMIN),
     ("admin.reset_password", "POST"): gate("/admin/users/{spare_user}/password", ADMIN),
     ("admin.contributors", "GET"): gate("/admin/contributors", *MANAGERS),
@@ -307,10 +310,9 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("api.get_project_budget", "GET"):
         gate("/api/v1/projects/{project}/budget", COORDINATOR, FINANCE, ADMIN, FUNDER),
     ("api.create_budget", "POST"): gate("/api/v1/budgets", *MONEY_EDITORS),
-    # DESIGN §11 names admin and finance; §1 gives coordinators their projects' budgets and
-    # the project budget row gives funders their funds' budgets, so they read it too.
-    ("api.get_budget", "GET"):
-        gate("/api/v1/budgets/{budget}", COORDINATOR, FINANCE, ADMIN, FUNDER),
+    # One budget with its lines is finance's and admin's (DESIGN §11); coordinators and funders
+    # read a project's budget report instead.
+    ("api.get_budget", "GET"): gate("/api/v1/budgets/{budget}", *MONEY_EDITORS),
     ("api.list_rates", "GET"): gate("/api/v1/rates", *RATE_READERS),
     ("api.create_rate", "POST"): gate("/api/v1/rates", *MONEY_EDITORS),
     ("api.estimate", "POST"): gate("/api/v1/estimate", *ITEM_READERS),
@@ -658,7 +660,6 @@ FUNDER_PAGES = {
     "api.list_funds",
     "api.get_fund_summary",
     "api.get_project_budget",
-    "api.get_budget",
 }
 PAYMENTS_FOR_CONTRIBUTORS = {"payments.slip_pdf", "payments.mine", "payments.statement"}
 
