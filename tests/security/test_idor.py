@@ -19,10 +19,11 @@ not tell whether the object is there), with nothing changed and nothing of Robin
 state-changing request carries a body that would succeed for someone allowed, so a missing
 check would show up as a change, not as a validation error.
 
-One kind of outsider may get 403 instead: Lee, a second coordinator of Robin's project, sees
-Robin's items (so a 403 tells him nothing new) but may not change an item that someone else
-logged or recorded (DESIGN §3): the API answers 403 and the pages send him back to the item with
-a message, and nothing changes.
+A 403 is accepted only where the outsider already sees the object, so it tells them nothing
+new: Lee, a second coordinator of Robin's project, sees Robin's items but may not change an item
+that someone else logged or recorded (DESIGN §3), so the API answers 403 and the pages send him
+back to the item with a message; and Robin's project, which is not personal, answers 403 to
+Kit and Fay (a member and a funder of it) when they try to add people to it. Nothing changes.
 
 Routes whose objects belong to everyone who may use the route at all (admin pages, finance's
 payment runs) have an entry saying so, with the reason. A route with an id and no entry fails
@@ -321,8 +322,11 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
         probe("/profile/tokens/{token}/revoke", "token", OTHER_CONTRIBUTOR, CO_COORDINATOR),
 
     # --- budgets and funder reports --------------------------------------------------------------
+    # Budgets are not personal: a funder of the project's fund may read them whatever else
+    # they are, but being a contributor on the project gives no right to its budget.
     ("budgets.show", "GET"):
-        probe("/budgets/{budget}", "budget", OTHER_COORDINATOR, owner=ROBINS_COORDINATOR),
+        probe("/budgets/{budget}", "budget", OTHER_COORDINATOR, MEMBER_COORDINATOR,
+              owner=ROBINS_COORDINATOR),
     ("budgets.edit", "GET"): Shared("finance and admin only; they keep every budget"),
     ("budgets.edit", "POST"): Shared("finance and admin only; they keep every budget"),
     ("reports.fund", "GET"):
@@ -455,12 +459,13 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("api.get_project", "GET"):
         probe("/api/v1/projects/{project}", "project", OTHER_CONTRIBUTOR, OTHER_COORDINATOR,
               OTHER_FUNDER),
+    # A project is not personal: people who see it as a member or funder may be told 403.
     ("api.add_project_member", "POST"):
         probe("/api/v1/projects/{project}/members", "project", OTHER_COORDINATOR,
-              json={"contributor_id": "{bo}"}),
+              refused=(MEMBER_COORDINATOR, FUNDER_COORDINATOR), json={"contributor_id": "{bo}"}),
     ("api.get_project_budget", "GET"):
         probe("/api/v1/projects/{project}/budget", "project", OTHER_COORDINATOR, OTHER_FUNDER,
-              owner=ROBINS_FUNDER),
+              MEMBER_COORDINATOR, owner=ROBINS_FUNDER),
     ("api.get_budget", "GET"): Shared("finance and admin only; they keep every budget"),
     ("api.get_fund_summary", "GET"):
         probe("/api/v1/funds/{fund}/summary", "fund", OTHER_FUNDER, owner=ROBINS_FUNDER),
