@@ -21,8 +21,26 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
+def _numbers_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 1 to `limit`, written without leading zeros."""
+    text = str(limit)
+    choices = [f"[1-9][0-9]{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            choices.append(f"{text[:i]}[{low}-{int(digit) - 1}][0-9]{{{len(text) - i - 1}}}")
+    choices.append(text)
+    return "(?:" + "|".join(choices) + ")"
+
+
 class IdIntegerConverter(IntegerConverter):
-    """`<id:name>`: an integer id that fits the database (1 to 2**31 - 1); others are a 404."""
+    """`<id:name>`: an integer id that fits the database (1 to 2**31 - 1); others are a 404.
+
+    The range is in the pattern itself, not only checked after matching: otherwise an id out of
+    range on a path served by two views (GET and PATCH) would be a 405 for one of the methods.
+    """
+
+    regex = _numbers_up_to(2**31 - 1)
 
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=2**31 - 1)
