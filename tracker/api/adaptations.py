@@ -178,6 +178,7 @@ def list_adaptations() -> Any:
     request=ADAPTATION,
     response=ADAPTATION,
     status=201,
+    errors=(404,),  # a contributor_id the user may not see
 )
 def create_adaptation() -> Any:
     body = json_body(message="Check the details of the request.")

@@ -262,6 +262,7 @@ def list_expenses() -> Any:
     request=EXPENSE,
     response=EXPENSE,
     status=201,
+    errors=(404,),  # a contributor_id the user may not see
 )
 def create_expense() -> Any:
     body = json_body(message="Check the details of the claim.")

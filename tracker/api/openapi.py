@@ -55,8 +55,9 @@ ERROR_DESCRIPTIONS = {
     "401": "No valid API token",
     "403": "The token's user may not do this",
     "404": "Not found, or not visible to the token's user",
-    "409": "Conflicts with what is already there (a duplicate)",
-    "422": "Some fields are not right; see `error.fields`",
+    "409": "Conflicts with what is already there: a duplicate, or an item, run or slip that "
+    "has moved on (already submitted, decided, confirmed or paid)",
+    "422": "Some fields are not right (see `error.fields`), or a rule is not met",
 }
 
 
@@ -82,7 +83,7 @@ def build_document(app: Flask) -> dict[str, Any]:
         entry = paths.setdefault(path, {})
         for method in sorted(rule.methods or ()):
             if method.lower() in _METHODS:
-                entry[method.lower()] = _operation(rule, op, rule_of(view) or frozenset())
+                entry[method.lower()] = _operation(rule, method, op, rule_of(view) or frozenset())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -133,7 +134,9 @@ def _path_parameters(rule: Rule) -> list[dict[str, Any]]:
     return parameters
 
 
-def _operation(rule: Rule, op: Operation, rule_names: frozenset[str]) -> dict[str, Any]:
+def _operation(
+    rule: Rule, method: str, op: Operation, rule_names: frozenset[str]
+) -> dict[str, Any]:
     parameters = _path_parameters(rule)
     if op.paginated:
         parameters += [
@@ -188,7 +191,12 @@ def _operation(rule: Rule, op: Operation, rule_names: frozenset[str]) -> dict[st
     if op.paginated or op.query:
         errors.add("400")
     if op.request is not None:
-        errors |= {"400", "409", "422"}
+        errors.add("400")
+    if method != "GET":
+        # Every change goes through the rules: an item, run or slip may have moved on (submitted,
+        # decided, confirmed, paid) or a rule may not be met, whether or not a body is sent.
+        errors |= {"409", "422"}
+    errors |= {str(status) for status in op.errors}
     for status in sorted(errors):
         result["responses"][status] = {"$ref": f"#/components/responses/{status}"}
     return result

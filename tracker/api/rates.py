@@ -211,6 +211,7 @@ def _minutes(body: Body, name: str, default: int, minimum: int) -> int:
     "is a 422 with a plain message.",
     request=ESTIMATE_REQUEST,
     response=ESTIMATE,
+    errors=(404,),  # a contributor_id the user may not see
 )
 def estimate() -> Any:
     body = json_body(message="Check the details of the work.")

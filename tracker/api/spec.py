@@ -25,8 +25,10 @@ How to add endpoints (a later feature, say time entries, in `tracker/api/time_en
 `tracker/api/openapi.py` builds the document from the app's URL map, so the path, method, path
 parameters and who may call it (the `@access` rule, shown as `x-access`) come from the route
 itself and cannot drift. Error responses, the bearer security requirement and the pagination
-envelope are added from the operation's shape. A test compares the document with the URL map:
-an `/api/v1` route without `@operation` fails the build.
+envelope are added from the operation's shape (401 and 403 unless public, 404 with a path id,
+400 with a body or query parameters, 409 and 422 for every change); `errors` names any other
+that a view can give, such as 404 for an id in the body that the user may not see. A test
+compares the document with the URL map: an `/api/v1` route without `@operation` fails the build.
 
 Path parameters use the `id` converter (`<id:project_id>`), an integer from 1 to 2**31 - 1, so a
 huge or negative id is simply "not found" rather than an error in the database driver.
@@ -113,6 +115,7 @@ class Operation:
     paginated: bool = False
     query: Mapping[str, Schema] = field(default_factory=dict)
     content_type: str = "application/json"
+    errors: tuple[int, ...] = ()
 
 
 def operation(
@@ -125,11 +128,13 @@ def operation(
     paginated: bool = False,
     query: Mapping[str, Schema] | None = None,
     content_type: str = "application/json",
+    errors: tuple[int, ...] = (),
 ) -> Callable[[F], F]:
     """Document a view: its summary, request body, response (201 for creates) and filters.
 
     `paginated=True` wraps `response` (the schema of one item) in the page envelope and adds the
     `page` and `per_page` query parameters. `query` names any further query parameters.
+    `errors` adds error statuses that the operation's shape does not imply.
     """
 
     def decorate(view: F) -> F:
@@ -142,6 +147,7 @@ def operation(
             paginated=paginated,
             query=dict(query or {}),
             content_type=content_type,
+            errors=errors,
         )
         return view
 

@@ -155,6 +155,7 @@ def list_time_entries() -> Any:
     request=TIME_ENTRY,
     response=TIME_ENTRY,
     status=201,
+    errors=(404,),  # a contributor_id the user may not see
 )
 def create_time_entry() -> Any:
     body = json_body(message="Check the details of the work.")
