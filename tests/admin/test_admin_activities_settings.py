@@ -18,6 +18,7 @@ SETTINGS = {
     "slip_prefix": "BV",
     "suppression_threshold": "6",
     "retention_years": "8",
+    "two_people_release": "yes",
 }
 
 

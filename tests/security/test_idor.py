@@ -154,14 +154,6 @@ def probe(
 
 
 ITEM_PEOPLE = (OTHER_CONTRIBUTOR, *OTHER_COORDINATORS)
-# Finding: a coordinator's view of items takes in every project the user can see at all.
-_WIDER = (
-    "a coordinator of another project who is also a contributor on Robin's project, or a "
-    "funder of its fund, sees Robin's items and is told that they exist (200, 302 or 403, not "
-    "404): the item queries widen a coordinator's view with every project visible to the user "
-    "(visible_project_ids_query), not only the projects they coordinate (DESIGN §1, §7)"
-)
-WIDER_VIEW = {MEMBER_COORDINATOR: _WIDER, FUNDER_COORDINATOR: _WIDER}
 # Finance sees decided work only, so the draft and sent items are not theirs to see either.
 ITEM_READERS = (*ITEM_PEOPLE, FINANCE)
 
@@ -204,61 +196,58 @@ REASON = {"reason": "Changed by someone else"}
 IDOR: dict[tuple[str, str], Probe | Shared] = {
     # --- Robin's time entries, expense claims and requests, on the pages --------------------
     ("timesheets.show", "GET"):
-        probe("/time/{entry_sent}", "entry_sent", *ITEM_READERS,
-              findings=WIDER_VIEW),
+        probe("/time/{entry_sent}", "entry_sent", *ITEM_READERS),
     ("timesheets.edit", "GET"):
-        probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,),
-              findings=WIDER_VIEW),
+        probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
     ("timesheets.edit", "POST"):
         probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,),
-              form=ENTRY_FORM, findings=WIDER_VIEW),
+              form=ENTRY_FORM),
     ("timesheets.submit", "POST"):
         probe("/time/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("timesheets.withdraw", "GET"):
         probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("timesheets.withdraw", "POST"):
         probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("expenses.show", "GET"):
-        probe("/expenses/{claim_sent}", "claim_sent", *ITEM_READERS, findings=WIDER_VIEW),
+        probe("/expenses/{claim_sent}", "claim_sent", *ITEM_READERS),
     # A receipt is served only to people allowed to see the claim (DESIGN §7).
     ("expenses.receipt", "GET"):
-        probe("/expenses/{claim_sent}/receipt", "claim_sent", *ITEM_READERS, findings=WIDER_VIEW),
+        probe("/expenses/{claim_sent}/receipt", "claim_sent", *ITEM_READERS),
     ("expenses.edit", "GET"):
         probe("/expenses/{claim_draft}/edit", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("expenses.edit", "POST"):
         probe("/expenses/{claim_draft}/edit", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), form=CLAIM_FORM, findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), form=CLAIM_FORM),
     ("expenses.submit", "POST"):
         probe("/expenses/{claim_draft}/submit", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("expenses.withdraw", "GET"):
         probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("expenses.withdraw", "POST"):
         probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("adaptations.show", "GET"):
-        probe("/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS,
-              findings=WIDER_VIEW),
+        probe("/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS),
     ("adaptations.edit", "GET"):
         probe("/adaptations/{adaptation_draft}/edit", "adaptation_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("adaptations.edit", "POST"):
         probe("/adaptations/{adaptation_draft}/edit", "adaptation_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), form=ADAPTATION_FORM, findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), form=ADAPTATION_FORM),
     ("adaptations.submit", "POST"):
         probe("/adaptations/{adaptation_draft}/submit", "adaptation_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("adaptations.withdraw", "GET"):
         probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("adaptations.withdraw", "POST"):
         probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
 
     # --- approvals: only coordinators of the item's project ---------------------------------
     ("approvals.time_entry", "GET"):
@@ -377,73 +366,66 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
 
     # --- the API: the same objects and the same outsiders -----------------------------------
     ("api.get_time_entry", "GET"):
-        probe("/api/v1/time-entries/{entry_sent}", "entry_sent", *ITEM_READERS,
-              findings=WIDER_VIEW),
+        probe("/api/v1/time-entries/{entry_sent}", "entry_sent", *ITEM_READERS),
     ("api.update_time_entry", "PATCH"):
         probe("/api/v1/time-entries/{entry_draft}", "entry_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), json={"minutes": 180, "notes": "Changed"},
-              findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), json={"minutes": 180, "notes": "Changed"}),
     ("api.submit_time_entry", "POST"):
         probe("/api/v1/time-entries/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("api.withdraw_time_entry", "POST"):
         probe("/api/v1/time-entries/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("api.approve_time_entry", "POST"):
-        probe("/api/v1/time-entries/{entry_sent}/approve", "entry_sent", *OTHER_COORDINATORS,
-              findings=WIDER_VIEW),
+        probe("/api/v1/time-entries/{entry_sent}/approve", "entry_sent", *OTHER_COORDINATORS),
     ("api.return_time_entry", "POST"):
         probe("/api/v1/time-entries/{entry_sent}/return", "entry_sent", *OTHER_COORDINATORS,
-              json=REASON, findings=WIDER_VIEW),
+              json=REASON),
     ("api.get_expense", "GET"):
-        probe("/api/v1/expenses/{claim_sent}", "claim_sent", *ITEM_READERS, findings=WIDER_VIEW),
+        probe("/api/v1/expenses/{claim_sent}", "claim_sent", *ITEM_READERS),
     ("api.update_expense", "PATCH"):
         probe("/api/v1/expenses/{claim_draft}", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), json={"amount_pence": 9900, "description": "Changed"},
-              findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), json={"amount_pence": 9900, "description": "Changed"}),
     ("api.upload_receipt", "POST"):
         probe("/api/v1/expenses/{claim_draft}/receipt", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), upload=True, findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), upload=True),
     ("api.submit_expense", "POST"):
         probe("/api/v1/expenses/{claim_draft}/submit", "claim_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("api.withdraw_expense", "POST"):
         probe("/api/v1/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,)),
     ("api.approve_expense", "POST"):
-        probe("/api/v1/expenses/{claim_sent}/approve", "claim_sent", *OTHER_COORDINATORS,
-              findings=WIDER_VIEW),
+        probe("/api/v1/expenses/{claim_sent}/approve", "claim_sent", *OTHER_COORDINATORS),
     ("api.return_expense", "POST"):
         probe("/api/v1/expenses/{claim_sent}/return", "claim_sent", *OTHER_COORDINATORS,
-              json=REASON, findings=WIDER_VIEW),
+              json=REASON),
     ("api.get_adaptation", "GET"):
-        probe("/api/v1/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS,
-              findings=WIDER_VIEW),
+        probe("/api/v1/adaptations/{adaptation_sent}", "adaptation_sent", *ITEM_READERS),
     ("api.update_adaptation", "PATCH"):
         probe("/api/v1/adaptations/{adaptation_draft}", "adaptation_draft", *ITEM_PEOPLE,
-              refused=(CO_COORDINATOR,), json={"description": "Changed by someone else"},
-              findings=WIDER_VIEW),
+              refused=(CO_COORDINATOR,), json={"description": "Changed by someone else"}),
     ("api.submit_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_draft}/submit", "adaptation_draft",
-              *ITEM_PEOPLE, refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
     ("api.withdraw_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_sent}/withdraw", "adaptation_sent",
-              *ITEM_PEOPLE, refused=(CO_COORDINATOR,), findings=WIDER_VIEW),
+              *ITEM_PEOPLE, refused=(CO_COORDINATOR,)),
     ("api.approve_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_sent}/approve", "adaptation_sent",
-              *OTHER_COORDINATORS, findings=WIDER_VIEW),
+              *OTHER_COORDINATORS),
     ("api.decline_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_sent}/decline", "adaptation_sent",
-              *OTHER_COORDINATORS, json=REASON, findings=WIDER_VIEW),
+              *OTHER_COORDINATORS, json=REASON),
     ("api.return_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_sent}/return", "adaptation_sent",
-              *OTHER_COORDINATORS, json=REASON, findings=WIDER_VIEW),
+              *OTHER_COORDINATORS, json=REASON),
     ("api.provide_adaptation", "POST"):
         probe("/api/v1/adaptations/{adaptation_approved}/provided", "adaptation_approved",
-              *OTHER_COORDINATORS, json={"actual_pence": 1200}, findings=WIDER_VIEW),
+              *OTHER_COORDINATORS, json={"actual_pence": 1200}),
     ("api.loan_returned", "POST"):
         probe("/api/v1/adaptations/{adaptation_provided}/returned", "adaptation_provided",
-              *OTHER_COORDINATORS, findings=WIDER_VIEW),
+              *OTHER_COORDINATORS),
     ("api.get_slip", "GET"): probe("/api/v1/slips/{slip}", "slip", *NOT_SLIP_HOLDERS),
     ("api.get_slip_pdf", "GET"): probe("/api/v1/slips/{slip}.pdf", "slip", *NOT_SLIP_HOLDERS),
     ("api.void_slip", "POST"): Shared("finance only; finance handles every slip"),
@@ -992,7 +974,6 @@ SMUGGLED: list[Smuggled] = [
         ITEM_PEOPLE,
         "person",
         status=200,
-        findings=WIDER_VIEW,
     ),
     Smuggled(
         "GET",
@@ -1000,7 +981,6 @@ SMUGGLED: list[Smuggled] = [
         ITEM_PEOPLE,
         "person",
         status=200,
-        findings=WIDER_VIEW,
     ),
     Smuggled(
         "GET",
@@ -1008,7 +988,6 @@ SMUGGLED: list[Smuggled] = [
         ITEM_PEOPLE,
         "person",
         status=200,
-        findings=WIDER_VIEW,
     ),
     Smuggled(
         "GET",
@@ -1016,7 +995,6 @@ SMUGGLED: list[Smuggled] = [
         ITEM_PEOPLE,
         "project",
         status=200,
-        findings=WIDER_VIEW,
     ),
     # Approving Robin's work in bulk from another project's queue: refused like a made-up id.
     Smuggled(

@@ -21,7 +21,7 @@ from tracker.extensions import db, utcnow
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import is_editable
 from tracker.projects.models import Project
-from tracker.projects.services import coordinates, visible_project_ids_query
+from tracker.projects.services import coordinated_project_ids_query, coordinates
 from tracker.timesheets.services import check_can_record
 
 PROVISIONS = {"loan": "A loan", "gift": "A gift to keep", "service": "A service"}
@@ -42,7 +42,7 @@ def visible_requests_query(user: User) -> Select[AdaptationRequest]:
         AdaptationRequest.recorded_by_id == user.id,
     ]
     if user.has_role("coordinator"):
-        conditions.append(AdaptationRequest.project_id.in_(visible_project_ids_query(user)))
+        conditions.append(AdaptationRequest.project_id.in_(coordinated_project_ids_query(user)))
     if user.has_role("finance"):
         conditions.append(AdaptationRequest.payment_status.is_not(None))
     return select(AdaptationRequest).where(or_(*conditions))

@@ -21,7 +21,7 @@ from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, is_editable
 from tracker.money import format_money
 from tracker.projects.models import Project
-from tracker.projects.services import visible_project_ids_query
+from tracker.projects.services import coordinated_project_ids_query
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.timesheets.services import check_can_record
@@ -40,7 +40,7 @@ def visible_claims_query(user: User) -> Select[ExpenseClaim]:
         ExpenseClaim.recorded_by_id == user.id,
     ]
     if user.has_role("coordinator"):
-        conditions.append(ExpenseClaim.project_id.in_(visible_project_ids_query(user)))
+        conditions.append(ExpenseClaim.project_id.in_(coordinated_project_ids_query(user)))
     if user.has_role("finance"):
         conditions.append(ExpenseClaim.status.in_(DECIDED))
     return select(ExpenseClaim).where(or_(*conditions))

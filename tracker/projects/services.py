@@ -87,6 +87,11 @@ def get_visible_project(user: User, project_id: int) -> Project:
     return project
 
 
+def coordinated_project_ids_query(user: User) -> Select[int]:
+    """The ids of the projects this user coordinates, as a subquery-ready select."""
+    return select(ProjectCoordinator.project_id).where(ProjectCoordinator.user_id == user.id)
+
+
 def coordinated_project_ids(user: User) -> set[int]:
     if not user.has_role("coordinator"):
         return set()

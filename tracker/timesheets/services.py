@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, is_editable
 from tracker.projects.models import ActivityType, Project, ProjectMember
-from tracker.projects.services import coordinates, visible_project_ids_query
+from tracker.projects.services import coordinated_project_ids_query, coordinates
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.timesheets.models import TimeEntry
@@ -36,7 +36,7 @@ def visible_entries_query(user: User) -> Select[TimeEntry]:
         TimeEntry.recorded_by_id == user.id,
     ]
     if user.has_role("coordinator"):
-        conditions.append(TimeEntry.project_id.in_(visible_project_ids_query(user)))
+        conditions.append(TimeEntry.project_id.in_(coordinated_project_ids_query(user)))
     if user.has_role("finance"):
         conditions.append(TimeEntry.status.in_(DECIDED))
     return select(TimeEntry).where(or_(*conditions))
