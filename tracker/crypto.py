@@ -83,7 +83,6 @@ class EncryptedText(TypeDecorator[str]):
         return None if value is None else decrypt(str(value))
 
 
-
 def rotate_all(connection: Connection, metadata: MetaData) -> int:
     """Encrypt every EncryptedText value again with the newest key; returns how many."""
     count = 0
