@@ -35,7 +35,12 @@ def create_user(email: str, name: str, roles: tuple[str, ...], password: str) ->
     """Create an account (by default the first administrator)."""
     try:
         user = auth.create_user(
-            actor=None, email=email, display_name=name, password=password, roles=roles
+            actor=None,
+            actor_label="command line",
+            email=email,
+            display_name=name,
+            password=password,
+            roles=roles,
         )
     except TrackerError as error:
         raise click.ClickException(error.message) from error

@@ -254,6 +254,24 @@ def test_a_token_made_on_the_command_line_is_audited_as_the_command_line(app: Fl
     assert event.actor_label == "command line"
 
 
+def test_a_user_made_on_the_command_line_is_audited_as_the_command_line(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "tracker",
+            "create-user",
+            "--email",
+            "first@example.org",
+            "--name",
+            "First Admin",
+            "--password",
+            "violet-harbour-lantern-7",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    event = db.session.query(AuditEvent).filter_by(action="user.created").one()
+    assert (event.actor_id, event.actor_label) == (None, "command line")
+
+
 def test_the_budget_api_is_for_admin_and_finance(client: FlaskClient, paying: Any) -> None:
     from tracker.budgets import services as budgets
 

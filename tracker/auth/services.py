@@ -285,6 +285,7 @@ def create_user(
     password: str,
     roles: Iterable[str],
     totp_secret: str | None = None,
+    actor_label: str | None = None,
 ) -> User:
     """Create an account; the email must not be in use already, whatever its case."""
     email = normalise_email(email)
@@ -313,6 +314,7 @@ def create_user(
     db.session.flush()
     record(
         actor=actor,
+        actor_label=actor_label,
         action="user.created",
         entity_type="user",
         entity_id=user.id,
