@@ -390,7 +390,7 @@ class SettingsForm(FlaskForm):
         LABELS["retention_years"],
         "Enter a whole number, like 7",
         10,
-        description="After this, the records of people who have left are deleted.",
+        description="How long your organisation keeps the money records of people who have left.",
     )
     two_people_release = RadioField(
         LABELS["two_people_release"],

@@ -221,7 +221,8 @@ def second_factor() -> Any:
         g.auth_failed = True
         db.session.commit()  # keeps the failed attempt in the audit trail
         form.code.errors = [
-            "That code did not match, or it has been used already. Try the newest code in your app."
+            "That code did not match, or it has been used already. Wait for the next code in "
+            "your app and enter that."
         ]
     return render_template("auth/second_factor.html", form=form)
 
@@ -413,5 +414,8 @@ def new_recovery_codes() -> Any:
             )
         g.auth_failed = True
         db.session.commit()  # keeps the failed code in the audit trail
-        form.code.errors = ["That code did not match, or it has been used already."]
+        form.code.errors = [
+            "That code did not match, or it has been used already. Wait for the next code in "
+            "your app and enter that."
+        ]
     return _render_profile(codes_form=form), 400
