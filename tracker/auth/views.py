@@ -113,6 +113,23 @@ def _remember_device(response: Response, user: User) -> None:
     )
 
 
+_failures_per_address = limiter.limit(
+    _config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed
+)
+_code_failures_per_pending_user = limiter.limit(
+    _config_limit("CODE_LIMIT_PER_USER"),
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+_code_failures_per_user = limiter.limit(
+    _config_limit("CODE_LIMIT_PER_USER"),
+    key_func=_signed_in_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+
+
 def _safe_next(target: str | None) -> str:
     return domain.safe_next_path(target) or url_for("main.home")
 
@@ -149,7 +166,7 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@_failures_per_address
 @limiter.limit(
     _config_limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"),
     key_func=_account_address_key,
@@ -193,13 +210,8 @@ def sign_in() -> Any:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _config_limit("CODE_LIMIT_PER_USER"),
-    key_func=_pending_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@_failures_per_address
+@_code_failures_per_pending_user
 @access(PUBLIC)
 def second_factor() -> Any:
     user = _pending_user()
@@ -228,13 +240,8 @@ def second_factor() -> Any:
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
-@limiter.limit(_config_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    _config_limit("CODE_LIMIT_PER_USER"),
-    key_func=_pending_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@_failures_per_address
+@_code_failures_per_pending_user
 @access(PUBLIC)
 def enrol_second_factor() -> Any:
     """Only for someone part-way through signing in who must use a second factor and has none:
@@ -363,12 +370,7 @@ def _stay_signed_in(user: User) -> None:
 
 
 @bp.route("/profile/authenticator", methods=["GET", "POST"])
-@limiter.limit(
-    _config_limit("CODE_LIMIT_PER_USER"),
-    key_func=_signed_in_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
+@_code_failures_per_user
 @access(SIGNED_IN)
 def replace_authenticator() -> Any:
     """Set up an authenticator, or replace one after a fresh code from it."""
@@ -399,7 +401,7 @@ def replace_authenticator() -> Any:
 
 
 @bp.route("/profile/recovery-codes", methods=["POST"])
-@limiter.limit(_config_limit("CODE_LIMIT_PER_USER"), key_func=_signed_in_key, deduct_when=_failed)
+@_code_failures_per_user
 @access(SIGNED_IN)
 def new_recovery_codes() -> Any:
     """New recovery codes (the old ones stop working), after a fresh second-factor code."""
