@@ -27,7 +27,6 @@ per-identity test.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,12 +36,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
-from werkzeug.exceptions import HTTPException
 
 from tests.api.api_support import bearer
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_activity, make_contributor, make_fund, make_project
 from tests.factories import make_user as factory_user
+from tests.security.routes import assert_covers, assert_urls_reach_their_routes, route_methods
 from tracker.adaptations import services as adaptations
 from tracker.adaptations.services import RequestInput
 from tracker.auth.models import User
@@ -613,42 +612,16 @@ def _ordered(rows: dict[tuple[str, str], Gate]) -> Iterator[tuple[tuple[str, str
 # --- the tests ------------------------------------------------------------------------------
 
 
-def _routes(app: Flask) -> set[tuple[str, str]]:
-    return {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
-    }
-
-
 def test_the_table_names_every_route_and_method(app: Flask) -> None:
-    routes = _routes(app)
-    missing = sorted(routes - MATRIX.keys())
-    stale = sorted(MATRIX.keys() - routes)
-    assert not missing, (
-        "These routes have no row in MATRIX; add one saying who may use them: "
-        + ", ".join(f"{endpoint} {method}" for endpoint, method in missing)
-    )
-    assert not stale, "MATRIX has rows for routes that no longer exist: " + ", ".join(
-        f"{endpoint} {method}" for endpoint, method in stale
+    assert_covers(
+        route_methods(app),
+        MATRIX,
+        "These routes have no row in MATRIX; add one saying who may use them",
     )
 
 
 def test_each_row_url_reaches_its_own_route(app: Flask) -> None:
-    """A typo in a URL would test some other route (or none); every URL must match its row."""
-    adapter = app.url_map.bind("localhost")
-    wrong = []
-    for (endpoint, method), row in MATRIX.items():
-        path = re.sub(r"\{[a-z_]+\}", "7", row.url).split("?")[0]
-        try:
-            matched, _ = adapter.match(path, method=method)
-        except HTTPException as error:
-            wrong.append(f"{endpoint} {method}: {path} does not match ({error})")
-            continue
-        if matched != endpoint:
-            wrong.append(f"{endpoint} {method}: {path} goes to {matched}")
-    assert not wrong, "\n".join(wrong)
+    assert_urls_reach_their_routes(app, ((key, row.url) for key, row in MATRIX.items()))
 
 
 DECISIONS = ("approve", "return_", "decline", "provide", "loan_returned", "bulk_approve")

@@ -50,12 +50,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import Table, select
-from werkzeug.exceptions import HTTPException
 
 from tests.api.api_support import bearer
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_activity, make_contributor, make_fund, make_project
 from tests.factories import make_user as factory_user
+from tests.security.routes import assert_covers, assert_urls_reach_their_routes, route_methods
 from tracker.adaptations import services as adaptations
 from tracker.adaptations.models import AdaptationRequest
 from tracker.adaptations.services import RequestInput
@@ -746,44 +746,19 @@ def _rows_for(who: str) -> list[tuple[tuple[str, str], Probe]]:
 ID_IN_RULE = re.compile(r"<(int|id)(\([^)]*\))?:")
 
 
-def _routes_with_ids(app: Flask) -> set[tuple[str, str]]:
-    return {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        if ID_IN_RULE.search(rule.rule)
-        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
-    }
-
-
 def test_every_route_with_an_id_has_an_entry(app: Flask) -> None:
-    routes = _routes_with_ids(app)
-    missing = sorted(routes - IDOR.keys())
-    stale = sorted(IDOR.keys() - routes)
-    assert not missing, (
+    assert_covers(
+        route_methods(app, lambda rule: bool(ID_IN_RULE.search(rule.rule))),
+        IDOR,
         "These routes take an object id but have no IDOR entry; say who must not reach "
-        "whose object, or why every object is shared: "
-        + ", ".join(f"{endpoint} {method}" for endpoint, method in missing)
-    )
-    assert not stale, "IDOR has entries for routes that no longer exist: " + ", ".join(
-        f"{endpoint} {method}" for endpoint, method in stale
+        "whose object, or why every object is shared",
     )
 
 
 def test_each_entry_url_reaches_its_own_route(app: Flask) -> None:
-    adapter = app.url_map.bind("localhost")
-    wrong = []
-    for (endpoint, method), row in IDOR.items():
-        if not isinstance(row, Probe):
-            continue
-        path = re.sub(r"\{[a-z_]+\}", "7", row.url)
-        try:
-            matched, _ = adapter.match(path, method=method)
-        except HTTPException as error:
-            wrong.append(f"{endpoint} {method}: {path} does not match ({error})")
-            continue
-        if matched != endpoint:
-            wrong.append(f"{endpoint} {method}: {path} goes to {matched}")
-    assert not wrong, "\n".join(wrong)
+    assert_urls_reach_their_routes(
+        app, ((key, row.url) for key, row in IDOR.items() if isinstance(row, Probe))
+    )
 
 
 def test_the_urls_are_real_for_those_they_belong_to(app: Flask) -> None:
