@@ -218,3 +218,27 @@ def test_secrets_are_encrypted_at_rest(app: Flask) -> None:
     assert secret not in stored
     assert stored.startswith("gAAAAA")  # a Fernet token
     assert services.totp(secret).now()
+
+
+def test_a_mistyped_new_code_does_not_use_up_the_current_one(client: FlaskClient) -> None:
+    finance = make_user("finance")
+    sign_in(client, finance.email)
+    page = client.get("/profile/authenticator")
+    new = re.search(r'class="app-setup-key">([A-Z2-7]+)<', page.text).group(1)  # type: ignore[union-attr]
+    current = unused_code(finance)
+    wrong = client.post("/profile/authenticator", data={"current_code": current, "code": "000000"})
+    assert wrong.status_code == 400
+    done = client.post(
+        "/profile/authenticator", data={"current_code": current, "code": pyotp.TOTP(new).now()}
+    )
+    assert done.status_code == 200 and "Your recovery codes" in done.text
+
+
+def test_guessing_codes_on_your_account_is_limited_too(client: FlaskClient) -> None:
+    finance = make_user("finance")
+    sign_in(client, finance.email)
+    statuses = [
+        client.post("/profile/recovery-codes", data={"codes-code": "000000"}).status_code
+        for _ in range(7)
+    ]
+    assert statuses[:5] == [400] * 5 and set(statuses[5:]) == {429}

@@ -199,6 +199,13 @@ def enable_totp(*, user: User, secret: str, code: str, current_code: str = "") -
     knowing the password is never enough. Other sessions end.
     """
     replacing = bool(user.totp_secret)
+    # The new app's code first: a mistake there must not use up the current code.
+    step = _matching_step(secret, code)
+    if step is None:
+        raise TrackerError(
+            "That code did not match. Check the time on your phone and try the newest code.",
+            fields={"code": "Enter the 6-digit code from your authenticator app"},
+        )
     if replacing and check_second_factor(user=user, code=current_code) is None:
         raise TrackerError(
             "The code from your current authenticator did not match. Try the newest code.",
@@ -206,12 +213,6 @@ def enable_totp(*, user: User, secret: str, code: str, current_code: str = "") -
                 "current_code": "That code did not match. Enter the code your current app "
                 "shows now, or a recovery code"
             },
-        )
-    step = _matching_step(secret, code)
-    if step is None:
-        raise TrackerError(
-            "That code did not match. Check the time on your phone and try the newest code.",
-            fields={"code": "Enter the 6-digit code from your authenticator app"},
         )
     user.totp_secret = secret
     user.totp_last_step = step

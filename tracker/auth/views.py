@@ -77,7 +77,7 @@ def _pending_key() -> str:
 
 
 def _signed_in_key() -> str:
-    return f"pending-user:{acting_user().id}"
+    return f"user:{acting_user().id}"
 
 
 def _device_serializer() -> URLSafeSerializer:
