@@ -148,7 +148,9 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def check_second_factor(*, user: User, code: str) -> str | None:
-    """ "code" or "recovery code" when `code` passes (each works once), None otherwise (audited)."""
+    """Which factor `code` passed as ("code" or "recovery code"; each works once), or None.
+
+    A failure is audited."""
     if domain.looks_like_recovery_code(code):
         if _use_recovery_code(user, code):
             record(
