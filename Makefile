@@ -43,8 +43,8 @@ typecheck: install-dev
 unit: install-dev
 	TEST_DATABASE_URL= $(BIN)/pytest -n 2 --cov --cov-report=term:skip-covered
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "Again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -n 2 -m "not browser"; \
+		echo "Again on PostgreSQL ($$TEST_DATABASE_URL), with the smaller property-test profile"; \
+		HYPOTHESIS_PROFILE=dev $(BIN)/pytest -n 2 -m "not browser"; \
 	fi
 
 test: lint typecheck unit
