@@ -201,7 +201,10 @@ def test_mileage_fields_are_checked(client: FlaskClient) -> None:
         ("lots", "Enter the miles as a number, like 12.5"),
         ("0", "Enter the miles, from 0.1 to 5,000"),
         (12.5, 'Enter the miles as a string, like "12.5"'),
-        ("NaN", "Enter the miles, from 0.1 to 5,000"),
+        ("NaN", "Enter the miles as a number, like 12.5"),
+        ("1e3", "Enter the miles as a number, like 12.5"),
+        ("1_000", "Enter the miles as a number, like 12.5"),
+        ("+12.5", "Enter the miles as a number, like 12.5"),
     ]:
         response = client.post(URL, headers=person, json={**_mileage(w, "1"), "miles": miles})
         assert error_of(response, 422)["fields"] == {"miles": message}, miles

@@ -68,6 +68,41 @@ def test_same_day_claims_count_in_id_order(app) -> None:
     assert second.approved_pence == 250  # type: ignore[attr-defined]
 
 
+def test_miles_are_placed_when_approved_whatever_the_dates(app) -> None:
+    """A later-dated claim approved first used to leave room for an earlier-dated one to be paid
+    at 45p on top: 10,100 miles at the higher rate in one tax year."""
+    w = make_world()
+    rates.load_shipped_reference_data()
+    later = [_approved_mileage(w, "5000", date(2026, 9, day)) for day in (1, 2)]
+    earlier = _approved_mileage(w, "100", date(2026, 5, 1))
+    assert [c.approved_pence for c in later] == [5000 * 45] * 2  # type: ignore[attr-defined]
+    assert earlier.approved_pence == 100 * 25  # type: ignore[attr-defined]
+    assert "100 miles at 25p" in (earlier.mileage_breakdown or "")  # type: ignore[attr-defined]
+
+
+def test_the_estimate_at_submission_can_differ_from_the_approved_split(app) -> None:
+    w = make_world()
+    rates.load_shipped_reference_data()
+    waiting = expenses.create_expense(
+        actor=w.person_user, data=_claim(w, miles="100", vehicle="car", claim_date=date(2026, 5, 1))
+    )
+    expenses.submit_expense(actor=w.person_user, claim=waiting)
+    assert waiting.amount_pence == 100 * 45
+    _approved_mileage(w, "5000", date(2026, 9, 1))
+    _approved_mileage(w, "4950", date(2026, 9, 2))
+    expenses.approve_expense(actor=w.coordinator, claim=waiting)
+    assert waiting.approved_pence == 50 * 45 + 50 * 25
+    assert "50 miles at 45p" in (waiting.mileage_breakdown or "")
+
+
+@pytest.mark.parametrize("miles", ["1e3", "1_000", "+12.5", "12.", ".5", "1,000", "1 2", "0x10"])
+def test_miles_are_plain_digits_with_at_most_one_decimal_place(app, miles: str) -> None:
+    w = make_world()
+    with pytest.raises(TrackerError) as refused:
+        expenses.create_expense(actor=w.person_user, data=_claim(w, miles=miles, vehicle="car"))
+    assert refused.value.fields["miles"] == "Enter the miles as a number, like 12.5"
+
+
 def test_other_expenses_need_a_receipt_or_a_reason(app) -> None:
     w = make_world()
     claim = expenses.create_expense(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
@@ -67,26 +68,31 @@ class ClaimInput:
     receipt_missing_reason: str | None = None
 
 
+_MILES = re.compile(r"[0-9]{1,4}(\.[0-9])?")
+
+
 def parse_miles(text: str | None) -> int | None:
-    """Miles as whole tenths ("12.5" -> 125); None when empty; TrackerError when not a distance."""
+    """Miles as whole tenths ("12.5" -> 125); None when empty; TrackerError when not a distance.
+
+    Only digits with at most one decimal place: no signs, exponents or separators."""
     if text is None or not str(text).strip():
         return None
-    try:
-        miles = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise TrackerError(
-            "Enter the miles as a number, like 12.5",
-            fields={"miles": "Enter the miles as a number, like 12.5"},
-        ) from None
-    if not miles.is_finite() or miles <= 0 or miles > 5000:
-        raise TrackerError(
-            "Enter the miles, from 0.1 to 5,000.",
-            fields={"miles": "Enter the miles, from 0.1 to 5,000"},
-        )
-    if miles != miles.quantize(Decimal("0.1")):
+    cleaned = str(text).strip()
+    if re.fullmatch(r"[0-9]+\.[0-9]{2,}", cleaned):
         raise TrackerError(
             "Enter the miles to one decimal place, like 12.5",
             fields={"miles": "Enter the miles to one decimal place, like 12.5"},
+        )
+    if not _MILES.fullmatch(cleaned):
+        raise TrackerError(
+            "Enter the miles as a number, like 12.5",
+            fields={"miles": "Enter the miles as a number, like 12.5"},
+        )
+    miles = Decimal(cleaned)
+    if miles <= 0 or miles > 5000:
+        raise TrackerError(
+            "Enter the miles, from 0.1 to 5,000.",
+            fields={"miles": "Enter the miles, from 0.1 to 5,000"},
         )
     return int(miles * 10)
 
@@ -140,20 +146,17 @@ def _checked(data: ClaimInput) -> dict[str, object]:
 
 
 def earlier_miles(claim: ExpenseClaim) -> Decimal:
-    """The contributor's approved miles for this vehicle earlier in the same tax year
-    (ordered by date, then id)."""
-    start = rates_domain.tax_year_start(claim.claim_date)
+    """The contributor's miles for this vehicle already approved in the claim's tax year,
+    whatever the dates of those claims (DESIGN §4.6): a claim is placed when it is approved."""
+    start, end = rates_domain.period_bounds("tax_year", claim.claim_date)
     total = db.session.scalar(
         select(func.coalesce(func.sum(ExpenseClaim.miles_tenths), 0)).where(
             ExpenseClaim.contributor_id == claim.contributor_id,
             ExpenseClaim.category == "mileage",
             ExpenseClaim.vehicle == claim.vehicle,
             ExpenseClaim.status.in_(DECIDED),
-            ExpenseClaim.claim_date >= start,
-            or_(
-                ExpenseClaim.claim_date < claim.claim_date,
-                and_(ExpenseClaim.claim_date == claim.claim_date, ExpenseClaim.id < claim.id),
-            ),
+            ExpenseClaim.claim_date.between(start, end),
+            ExpenseClaim.id != claim.id,
         )
     )
     return Decimal(int(total or 0)) / 10
@@ -286,6 +289,11 @@ def approve_expense(
     """Approve and fix the amount. Over a cap, the coordinator approves the cap, or the full
     amount with a reason. Mileage is worked out again with the miles approved before it."""
     lifecycle.check_can_decide(actor, claim)
+    if claim.category == "mileage":
+        # Two approvals at once must not both count the same miles as "before" them.
+        db.session.execute(
+            select(Contributor.id).where(Contributor.id == claim.contributor_id).with_for_update()
+        )
     _refresh_amounts(claim)
     amount = claim.amount_pence
     if claim.over_cap:
