@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from typing import Any
@@ -84,28 +86,35 @@ def _device_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
 
 
-def _known_user_ids() -> list[int]:
+def _device_mark(user_id: int) -> str:
+    """An opaque mark for an account, so the cookie does not show whose accounts they are."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"known-device:{user_id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _known_marks() -> list[str]:
     raw = request.cookies.get(DEVICE_COOKIE)
     if not raw:
         return []
     try:
-        ids = _device_serializer().loads(raw)
+        marks = _device_serializer().loads(raw)
     except BadSignature:
         return []
-    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+    return [m for m in marks if isinstance(m, str)] if isinstance(marks, list) else []
 
 
 def _known_device() -> bool:
     """This browser has signed in to the typed account before."""
     user = services.find_user_by_email(_typed_email())
-    return user is not None and user.id in _known_user_ids()
+    return user is not None and _device_mark(user.id) in _known_marks()
 
 
 def _remember_device(response: Response, user: User) -> None:
-    ids = [user.id] + [i for i in _known_user_ids() if i != user.id]
+    mark = _device_mark(user.id)
+    marks = [mark] + [m for m in _known_marks() if m != mark]
     response.set_cookie(
         DEVICE_COOKIE,
-        _device_serializer().dumps(ids[:MAX_KNOWN_ACCOUNTS]),
+        _device_serializer().dumps(marks[:MAX_KNOWN_ACCOUNTS]),
         max_age=DEVICE_DAYS * 24 * 3600,
         httponly=True,
         secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
