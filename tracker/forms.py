@@ -7,9 +7,8 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
 
-from tracker.money import MoneyError, format_money, parse_money, pounds_string
+from tracker.money import MoneyError, parse_money, pounds_string
 
 
 class _DateInput(GovDateInput):
@@ -87,16 +86,6 @@ class MoneyField(StringField):
                 self.pence = parse_money(text)
             except MoneyError as error:
                 raise ValueError(str(error)) from None
-
-
-def at_most(pence: int) -> Any:
-    """A validator: the amount must not be more than `pence`."""
-
-    def check(_form: Any, field: MoneyField) -> None:
-        if field.pence is not None and field.pence > pence:
-            raise ValidationError(f"Enter {format_money(pence)} or less")
-
-    return check
 
 
 class WholeNumberField(StringField):

@@ -24,7 +24,7 @@ from tracker.auth.access import PUBLIC, SIGNED_IN, rule_of
 from tracker.auth.models import User
 from tracker.database import set_write_transactions
 from tracker.errors import api_error, is_api_request
-from tracker.extensions import csrf, db, login_manager
+from tracker.extensions import db, login_manager
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -131,7 +131,3 @@ def _secure_headers(response: Response) -> Response:
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
-
-
-def exempt_api_from_csrf(blueprint: Any) -> None:
-    csrf.exempt(blueprint)

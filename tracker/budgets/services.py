@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.budgets.models import BUDGET_LINES, Budget, BudgetLine
-from tracker.errors import Forbidden, NotFound, TrackerError
+from tracker.errors import Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import Project
 from tracker.projects.services import visible_project_ids_query
@@ -30,17 +30,6 @@ def visible_budgets(user: User, project_id: int | None = None) -> list[Budget]:
     if project_id is not None:
         query = query.where(Budget.project_id == project_id)
     return list(db.session.scalars(query.order_by(Budget.project_id, Budget.period_start)))
-
-
-def get_visible_budget(user: User, budget_id: int) -> Budget:
-    budget = db.session.scalar(
-        select(Budget).where(
-            Budget.id == budget_id, Budget.project_id.in_(visible_project_ids_query(user))
-        )
-    )
-    if budget is None:
-        raise NotFound("That budget was not found.")
-    return budget
 
 
 def save_budget(
