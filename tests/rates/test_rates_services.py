@@ -71,14 +71,14 @@ def test_estimate_uses_most_specific_scope_and_latest_version(app) -> None:
     other = make_contributor(projects_=[project])
 
     def fee(contributor_id: int, on: date) -> int | None:
-        found = services.estimate_fee(
+        found = services.fee_for_work(
             activity_type_id=activity.id,
             project_id=project.id,
             contributor_id=contributor_id,
             work_date=on,
             minutes=60,
         )
-        return found.calculation.fee_pence if found else None
+        return found.fee_pence
 
     assert fee(person.id, date(2026, 5, 1)) == 2000
     assert fee(other.id, date(2026, 5, 31)) == 1200
@@ -90,14 +90,14 @@ def test_estimate_reports_the_worked_example(app) -> None:
     activity = make_activity()
     project = make_project()
     _rate(activity.id, 2750, date(2026, 4, 1), rounding="nearest")
-    found = services.estimate_fee(
+    found = services.fee_for_work(
         activity_type_id=activity.id,
         project_id=project.id,
         contributor_id=None,
         work_date=date(2026, 5, 1),
         minutes=52,
     )
-    assert found is not None
+    assert found.calculation is not None
     assert found.calculation.billable_minutes == 45
     assert found.calculation.fee_pence == 2063
 

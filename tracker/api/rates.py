@@ -97,7 +97,7 @@ ESTIMATE = component(
     "Estimate",
     obj(
         {
-            "rate_id": ID,
+            "rate_id": {**NULLABLE_ID, "description": "null for unpaid work"},
             "billable_minutes": INTEGER,
             "calculated_fee_pence": PENCE,
             "calculated_fee": MONEY,
@@ -239,23 +239,23 @@ def estimate() -> Any:
             "Choose what kind of work it was.",
             fields={"activity_type_id": "Choose what kind of work it was"},
         )
-    found = rates.estimate_fee(
+    found = rates.fee_for_work(
         activity_type_id=activity.id,
         project_id=project_id,
         contributor_id=contributor.id if contributor else None,
         work_date=work_date,
         minutes=minutes,
     )
-    if found is None:
+    if found.calculation is None:
         raise TrackerError(
             f"There is no agreed rate for {activity.name} on "
             f"{rates_domain.long_date(work_date)} yet, so we cannot work out a fee. "
             "Finance can add a rate."
         )
     return {
-        "rate_id": found.rate_id,
+        "rate_id": found.selection.rate.id if found.selection else None,
         "billable_minutes": found.calculation.billable_minutes,
         **money("calculated_fee", found.calculation.fee_pence),
-        "reason": found.selection.reason,
+        "reason": found.selection.reason if found.selection else "Unpaid work: no rate applies",
         "explanation": found.calculation.explanation,
     }

@@ -405,41 +405,47 @@ def _describe_request(row: QueueRow, item: AdaptationRequest) -> None:
 
 
 def estimate_fees(entries: Sequence[TimeEntry]) -> dict[int, FeeView]:
-    """The fee each entry would get if approved now, from one load of the rate lines.
-
-    Gives the same answer as timesheets.estimate_entry; approved entries show their fixed fee.
-    """
+    """The fee each entry would get if approved now, through the one pipeline
+    (`rates_domain.fee_for`), from one load of the rate lines; approved entries show their
+    fixed fee."""
     activity_ids = {e.activity_type_id for e in entries}
     lines: dict[int, list[rates_domain.RateLine]] = defaultdict(list)
+    activities: dict[int, ActivityType] = {}
     if activity_ids:
         for rate in db.session.scalars(select(Rate).where(Rate.activity_type_id.in_(activity_ids))):
             lines[rate.activity_type_id].append(rates.rate_line(rate))
+        activities = {
+            a.id: a
+            for a in db.session.scalars(
+                select(ActivityType).where(ActivityType.id.in_(activity_ids))
+            )
+        }
     found: dict[int, FeeView] = {}
     for entry in entries:
         if entry.fee_pence is not None:
             found[entry.id] = FeeView(entry.fee_pence, entry.calculated_fee_pence, fixed=True)
             continue
-        selection = rates_domain.select_rate(
+        activity = activities.get(entry.activity_type_id)
+        fee = rates_domain.fee_for(
             lines[entry.activity_type_id],
             activity_type_id=entry.activity_type_id,
+            activity_name=activity.name if activity else "",
+            paid=activity.paid if activity else True,
             project_id=entry.project_id,
             contributor_id=entry.contributor_id,
             work_date=entry.work_date,
+            minutes=entry.minutes,
+            fee_choice=entry.fee_choice,
+            requested_pence=entry.fee_requested_pence,
         )
-        if selection is None:
+        if fee.calculation is None:
             found[entry.id] = FeeView(None, message=NO_RATE)
-            continue
-        calculation = rates_domain.calculate_fee(selection.rate, entry.minutes)
-        try:
-            fee = rates_domain.apply_fee_choice(
-                calculation.fee_pence,
-                entry.fee_choice,  # type: ignore[arg-type]
-                entry.fee_requested_pence,
+        elif fee.fee_pence is None:
+            found[entry.id] = FeeView(None, fee.calculation.fee_pence, fee.message)
+        else:
+            found[entry.id] = FeeView(
+                fee.fee_pence, fee.calculation.fee_pence, explanation=fee.calculation.explanation
             )
-        except rates_domain.FeeChoiceError as error:
-            found[entry.id] = FeeView(None, calculation.fee_pence, str(error))
-            continue
-        found[entry.id] = FeeView(fee, calculation.fee_pence, explanation=calculation.explanation)
     return found
 
 
@@ -592,7 +598,7 @@ class Details:
     decided_by: str | None
     block: str | None
     manage_block: str | None = None
-    estimate: timesheets.FeeEstimate | None = None
+    estimate: rates_domain.Fee | None = None
     warnings: list[rates_domain.ThresholdWarning] = field(default_factory=list)
     cap_pence: int | None = None
 

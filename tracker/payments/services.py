@@ -329,7 +329,9 @@ def _check_two_people(actor: User, run: PaymentRun) -> None:
 
 def _fee_line(entry: TimeEntry, names: dict[str, dict[int, str]]) -> dict[str, Any]:
     snap = json.loads(entry.rate_snapshot or "{}")
-    if snap.get("basis") == "hour":
+    if snap.get("unpaid"):
+        rate = "Unpaid work"
+    elif snap.get("basis") == "hour":
         rate = (
             f"{format_money(snap['amount_pence'])} an hour, {duration(entry.billable_minutes)} paid"
         )

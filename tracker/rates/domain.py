@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Final, Literal, get_args
+from typing import Final, Literal, cast, get_args
 
 from tracker.money import format_money, round_pence
 
@@ -282,6 +282,70 @@ def apply_fee_choice(
             f"The reduced fee must be less than the full fee of {format_money(calculated_pence)}"
         )
     return requested_pence
+
+
+# The one fee pipeline (rules 1 to 5).
+
+
+def no_rate_message(activity_name: str, work_date: date) -> str:
+    return (
+        f"There is no agreed rate for {activity_name or 'this work'} on {long_date(work_date)} "
+        "yet, so this cannot be sent for approval. Your coordinator has been shown this and can "
+        "ask finance to add a rate."
+    )
+
+
+UNPAID_EXPLANATION = "Unpaid work: no fee, and the time still counts"
+
+
+@dataclass(frozen=True)
+class Fee:
+    """What a piece of work earns now: the rate and calculation used, the fee after the
+    contributor's choice, or `message` saying why it cannot be worked out. Unpaid work has no
+    rate and earns nothing."""
+
+    selection: RateSelection | None
+    calculation: FeeCalculation | None
+    fee_pence: int | None
+    message: str | None = None
+    unpaid: bool = False
+
+
+def fee_for(
+    rates: Iterable[RateLine],
+    *,
+    activity_type_id: int,
+    activity_name: str,
+    paid: bool,
+    project_id: int | None,
+    contributor_id: int | None,
+    work_date: date,
+    minutes: int,
+    fee_choice: str = "accept",
+    requested_pence: int | None = None,
+) -> Fee:
+    """Select the rate, calculate the fee (rounded once, in calculate_fee) and apply the fee
+    choice (no rounding). An unpaid activity needs no rate and earns 0 whatever the rate card
+    says. Every fee in the app comes from here."""
+    if not paid:
+        _check_minutes(minutes)
+        return Fee(None, FeeCalculation(minutes, 0, UNPAID_EXPLANATION), 0, unpaid=True)
+    selection = select_rate(
+        rates,
+        activity_type_id=activity_type_id,
+        project_id=project_id,
+        contributor_id=contributor_id,
+        work_date=work_date,
+        activity_name=activity_name,
+    )
+    if selection is None:
+        return Fee(None, None, None, no_rate_message(activity_name, work_date))
+    calculation = calculate_fee(selection.rate, minutes)
+    try:
+        fee = apply_fee_choice(calculation.fee_pence, cast(FeeChoice, fee_choice), requested_pence)
+    except FeeChoiceError as error:
+        return Fee(selection, calculation, None, str(error))
+    return Fee(selection, calculation, fee)
 
 
 # Benefit and tax thresholds (rule 10).

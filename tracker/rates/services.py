@@ -55,16 +55,6 @@ def rate_line(rate: Rate) -> domain.RateLine:
 # --- the estimate -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Estimate:
-    selection: domain.RateSelection
-    calculation: domain.FeeCalculation
-
-    @property
-    def rate_id(self) -> int:
-        return self.selection.rate.id
-
-
 def _candidates(
     *, activity_type_id: int, project_id: int, contributor_id: int | None
 ) -> list[domain.RateLine]:
@@ -78,36 +68,31 @@ def _candidates(
     return [rate_line(row) for row in rows]
 
 
-def estimate_fee(
+def fee_for_work(
     *,
     activity_type_id: int,
     project_id: int,
     contributor_id: int | None,
     work_date: date,
     minutes: int,
-) -> Estimate | None:
-    """The rate that applies and the fee it gives (rounded once), or None when no rate applies."""
+    fee_choice: str = "accept",
+    requested_pence: int | None = None,
+) -> domain.Fee:
+    """The fee this work earns now, through the one pipeline (`domain.fee_for`)."""
     activity = db.session.get(ActivityType, activity_type_id)
-    selection = domain.select_rate(
+    return domain.fee_for(
         _candidates(
             activity_type_id=activity_type_id, project_id=project_id, contributor_id=contributor_id
         ),
         activity_type_id=activity_type_id,
+        activity_name=activity.name if activity else "",
+        paid=activity.paid if activity else True,
         project_id=project_id,
         contributor_id=contributor_id,
         work_date=work_date,
-        activity_name=activity.name if activity else "",
-    )
-    if selection is None:
-        return None
-    return Estimate(selection, domain.calculate_fee(selection.rate, minutes))
-
-
-def no_rate_message(activity_name: str, work_date: date) -> str:
-    return (
-        f"There is no agreed rate for {activity_name} on {domain.long_date(work_date)} yet, so "
-        "this cannot be sent for approval. Your coordinator has been shown this and can ask "
-        "finance to add a rate."
+        minutes=minutes,
+        fee_choice=fee_choice,
+        requested_pence=requested_pence,
     )
 
 
@@ -202,8 +187,16 @@ class RateInput:
 
 def _check_rate(data: RateInput) -> domain.RateLine:
     fields: dict[str, str] = {}
-    if data.activity_type_id is None or db.session.get(ActivityType, data.activity_type_id) is None:
+    activity = (
+        db.session.get(ActivityType, data.activity_type_id) if data.activity_type_id else None
+    )
+    if activity is None:
         fields["activity_type_id"] = "Choose an activity"
+    elif not activity.paid:
+        fields["activity_type_id"] = (
+            f"{activity.name} is unpaid work, so it has no rate. An administrator can make it "
+            "paid work first"
+        )
     if data.project_id is not None and db.session.get(Project, data.project_id) is None:
         fields["project_id"] = "Choose a project from the list"
     if data.contributor_id is not None and db.session.get(Contributor, data.contributor_id) is None:

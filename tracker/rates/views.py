@@ -126,17 +126,18 @@ def calculator() -> Any:
         elif minutes < 1:
             form.minutes.errors = ["Enter how long the work took"]
         else:
-            result = services.estimate_fee(
+            result = services.fee_for_work(
                 activity_type_id=form.activity_type_id.data,
                 project_id=form.project_id.data,
                 contributor_id=form.contributor_id.data,
                 work_date=form.work_date.data,
                 minutes=minutes,
             )
-            if result is None:
+            if result.calculation is None:
                 form.form_errors.append(
                     "No rate applies to that activity on that date. Finance can add one."
                 )
+                result = None
     elif not asked:
         form.work_date.data = date.today()
     status = 400 if asked and (form.errors or form.form_errors) else 200

@@ -251,7 +251,7 @@ def _lookups(actor: User) -> _Lookups:
     activities = {
         row.name.strip().casefold(): row
         for row in db.session.execute(
-            select(ActivityType.id, ActivityType.name, ActivityType.active)
+            select(ActivityType.id, ActivityType.name, ActivityType.active, ActivityType.paid)
         )
     }
     return _Lookups(
@@ -508,15 +508,19 @@ def _finish(
             seen[key] = r["row"]
         if key in existing:
             warnings.append("Tracker already has the same work for this person on this date.")
-        selection = rates_domain.select_rate(
+        found = rates_domain.fee_for(
             lines[activity.id],
             activity_type_id=activity.id,
+            activity_name=activity.name,
+            paid=activity.paid,
             project_id=project.id,
             contributor_id=person.id,
             work_date=r["work_date"],
+            minutes=r["minutes"],
+            fee_choice=r["fee_choice"],
         )
-        fee = None
-        if selection is None:
+        fee = found.fee_pence
+        if found.calculation is None:
             message = (
                 f"There is no rate for {activity.name} on "
                 f"{rates_domain.long_date(r['work_date'])} yet"
@@ -531,9 +535,6 @@ def _finish(
                 )
             else:
                 warnings.append(f"{message}. It can be kept as a draft until finance adds one.")
-        else:
-            calculated = rates_domain.calculate_fee(selection.rate, r["minutes"]).fee_pence
-            fee = rates_domain.apply_fee_choice(calculated, r["fee_choice"])
         rows.append(
             ImportRow(
                 row=r["row"],

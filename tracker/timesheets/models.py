@@ -24,9 +24,11 @@ class TimeEntry(ItemLifecycle, Base):
         CheckConstraint("calculated_fee_pence IS NULL OR calculated_fee_pence >= 0", name="calc"),
         CheckConstraint("fee_pence IS NULL OR fee_pence >= 0", name="fee"),
         # Approval fixes the amount: an approved (or later) entry always carries its snapshot.
+        # Unpaid work has no rate: it is approved at a fee of 0.
         CheckConstraint(
             "status IN ('draft', 'submitted', 'returned', 'withdrawn') OR "
-            "(fee_pence IS NOT NULL AND rate_id IS NOT NULL AND approved_at IS NOT NULL)",
+            "(fee_pence IS NOT NULL AND approved_at IS NOT NULL "
+            "AND (rate_id IS NOT NULL OR fee_pence = 0))",
             name="approved_snapshot",
         ),
         Index("ix_time_entries_project_date", "project_id", "work_date"),

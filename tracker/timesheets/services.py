@@ -163,35 +163,17 @@ def update_time_entry(*, actor: User, entry: TimeEntry, data: EntryInput) -> Tim
 # --- the estimate and warnings ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FeeEstimate:
-    estimate: rates.Estimate | None
-    fee_pence: int | None
-    message: str | None
-
-
-def estimate_entry(entry: TimeEntry) -> FeeEstimate:
+def estimate_entry(entry: TimeEntry) -> rates_domain.Fee:
     """The fee this entry would get if approved now (after the fee choice), or why there is none."""
-    found = rates.estimate_fee(
+    return rates.fee_for_work(
         activity_type_id=entry.activity_type_id,
         project_id=entry.project_id,
         contributor_id=entry.contributor_id,
         work_date=entry.work_date,
         minutes=entry.minutes,
+        fee_choice=entry.fee_choice,
+        requested_pence=entry.fee_requested_pence,
     )
-    if found is None:
-        activity = db.session.get(ActivityType, entry.activity_type_id)
-        name = activity.name if activity else "this work"
-        return FeeEstimate(None, None, rates.no_rate_message(name, entry.work_date))
-    try:
-        fee = rates_domain.apply_fee_choice(
-            found.calculation.fee_pence,
-            entry.fee_choice,  # type: ignore[arg-type]
-            entry.fee_requested_pence,
-        )
-    except rates_domain.FeeChoiceError as error:
-        return FeeEstimate(found, None, str(error))
-    return FeeEstimate(found, fee, None)
 
 
 def fees_in_periods(
@@ -261,38 +243,40 @@ def approve_time_entry(*, actor: User, entry: TimeEntry) -> list[rates_domain.Th
     """Approve and fix the amount: the rate version and fee are snapshotted and never change."""
     lifecycle.check_can_decide(actor, entry)
     found = estimate_entry(entry)
-    if found.message or found.estimate is None or found.fee_pence is None:
+    if found.message or found.calculation is None or found.fee_pence is None:
         raise TrackerError(found.message or "No rate applies to this work.")
     warnings = benefit_warnings(
         entry.contributor_id, entry.work_date, found.fee_pence, exclude_id=entry.id
     )
-    rate = found.estimate.selection.rate
-    entry.rate_id = rate.id
-    entry.rate_snapshot = json.dumps(
-        {
-            "basis": rate.basis,
-            "amount_pence": rate.amount_pence,
-            "half_day_pence": rate.half_day_pence,
-            "day_pence": rate.day_pence,
-            "increment_minutes": rate.increment_minutes,
-            "rounding": rate.rounding,
-            "minimum_minutes": rate.minimum_minutes,
-            "half_day_max_minutes": rate.half_day_max_minutes,
-            "effective_from": rate.effective_from.isoformat(),
-            "reason": found.estimate.selection.reason,
-            "explanation": found.estimate.calculation.explanation,
-        },
-        sort_keys=True,
-    )
-    entry.billable_minutes = found.estimate.calculation.billable_minutes
-    entry.calculated_fee_pence = found.estimate.calculation.fee_pence
+    rate = found.selection.rate if found.selection else None
+    snapshot: dict[str, object] = {
+        "unpaid": found.unpaid,
+        "explanation": found.calculation.explanation,
+    }
+    if rate is not None and found.selection is not None:
+        snapshot.update(
+            basis=rate.basis,
+            amount_pence=rate.amount_pence,
+            half_day_pence=rate.half_day_pence,
+            day_pence=rate.day_pence,
+            increment_minutes=rate.increment_minutes,
+            rounding=rate.rounding,
+            minimum_minutes=rate.minimum_minutes,
+            half_day_max_minutes=rate.half_day_max_minutes,
+            effective_from=rate.effective_from.isoformat(),
+            reason=found.selection.reason,
+        )
+    entry.rate_id = rate.id if rate else None
+    entry.rate_snapshot = json.dumps(snapshot, sort_keys=True)
+    entry.billable_minutes = found.calculation.billable_minutes
+    entry.calculated_fee_pence = found.calculation.fee_pence
     entry.fee_pence = found.fee_pence
     lifecycle.move(
         entry,
         "approve",
         actor=actor,
         entity_type="time_entry",
-        changes={"fee_pence": (None, entry.fee_pence), "rate_id": (None, rate.id)},
+        changes={"fee_pence": (None, entry.fee_pence), "rate_id": (None, entry.rate_id)},
     )
     return warnings
 
