@@ -336,6 +336,11 @@ def _demo_items(
     timesheets.submit_time_entry(
         actor=sam_user, entry=time(sam, sam_user, peer, "Meeting", date(2026, 11, 9), 120)
     )
+    # Unpaid work still counts: sent, with no fee.
+    timesheets.submit_time_entry(
+        actor=sam_user,
+        entry=time(sam, sam_user, peer, "Informal catch-up", date(2026, 11, 9), 30),
+    )
     sent_back = time(sam, sam_user, panel, "Travel time", date(2026, 11, 10), 200)
     timesheets.submit_time_entry(actor=sam_user, entry=sent_back)
     timesheets.return_time_entry(
