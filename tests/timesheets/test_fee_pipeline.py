@@ -134,6 +134,22 @@ def test_unpaid_work_needs_no_rate_and_is_approved_at_nothing(paying: Any) -> No
     assert (line["rate_text"], line["amount_pence"]) == ("Unpaid work", 0)
 
 
+def test_the_queue_and_the_item_page_say_the_work_is_unpaid(client: FlaskClient) -> None:
+    from tests.conftest import sign_in
+
+    w, chat = _unpaid_world()
+    entry = timesheets.create_time_entry(
+        actor=w.person_user, data=entry_input(w, activity_type_id=chat.id, minutes=30)
+    )
+    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    db.session.commit()
+    sign_in(client, w.person_user.email)
+    assert "None: this kind of work is unpaid" in client.get(f"/time/{entry.id}").text
+    client.post("/sign-out")
+    sign_in(client, w.coordinator.email)
+    assert "Unpaid work" in client.get("/approvals/").text
+
+
 def test_unpaid_work_earns_nothing_even_with_an_old_rate(app: Any) -> None:
     w = make_world()  # the Meeting rate stays on the card
     projects.save_activity_type(

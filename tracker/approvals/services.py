@@ -98,6 +98,7 @@ class FeeView:
     message: str | None = None
     explanation: str = ""
     fixed: bool = False
+    unpaid: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,9 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
 def _describe_entry(row: QueueRow, entry: TimeEntry, activity: str, fee: FeeView) -> None:
     row.when, row.what, row.minutes, row.fee = entry.work_date, activity, entry.minutes, fee
     row.detail = entry.notes
-    if entry.fee_choice == "decline":
+    if fee.unpaid:
+        row.flags.append(Flag("Unpaid work"))
+    elif entry.fee_choice == "decline":
         row.flags.append(Flag("Fee declined"))
     elif entry.fee_choice == "reduce" and entry.fee_requested_pence is not None:
         asked = format_money(entry.fee_requested_pence)
@@ -444,7 +447,10 @@ def estimate_fees(entries: Sequence[TimeEntry]) -> dict[int, FeeView]:
             found[entry.id] = FeeView(None, fee.calculation.fee_pence, fee.message)
         else:
             found[entry.id] = FeeView(
-                fee.fee_pence, fee.calculation.fee_pence, explanation=fee.calculation.explanation
+                fee.fee_pence,
+                fee.calculation.fee_pence,
+                explanation=fee.calculation.explanation,
+                unpaid=fee.unpaid,
             )
     return found
 
