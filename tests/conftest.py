@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
-from tracker import create_app
+from tracker import create_app, dates
 from tracker.extensions import db, limiter
 
 settings.register_profile(
@@ -86,6 +86,7 @@ def app(tmp_path: Any) -> Iterator[Flask]:
         _reset_schema()
         limiter.reset()
         yield app
+        dates.set_clock(None)
         db.session.remove()
         db.engine.dispose()
 

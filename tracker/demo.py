@@ -13,6 +13,7 @@ from tracker.adaptations import services as adaptations
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.contributors import services as contributors
+from tracker.dates import local_today
 from tracker.expenses import services as expenses
 from tracker.payments import services as payments
 from tracker.projects import services as projects
@@ -273,10 +274,10 @@ def _demo_items(
     adaptations.submit_request(actor=sam_user, item=data_top_up)
     adaptations.approve_request(actor=chris, item=data_top_up)
     adaptations.mark_provided(actor=chris, item=data_top_up, actual_pence=1000)
-    first = payments.create_payment_run(actor=fran, cut_off=date.today())
+    first = payments.create_payment_run(actor=fran, cut_off=local_today())
     issued = payments.confirm_payment_run(actor=fran, run_id=first.id)
     payments.mark_run_paid(
-        actor=fran, run_id=first.id, paid_on=date.today(), reference="BACS 2026-06"
+        actor=fran, run_id=first.id, paid_on=local_today(), reference="BACS 2026-06"
     )
 
     # Confirmed but not yet paid; Jordan's slip is voided (paid by cash instead, say).
@@ -311,7 +312,7 @@ def _demo_items(
     )
     expenses.submit_expense(actor=chris, claim=taxi)
     expenses.approve_expense(actor=lee, claim=taxi, override_reason="No accessible bus at 9pm")
-    second = payments.create_payment_run(actor=fran, cut_off=date.today())
+    second = payments.create_payment_run(actor=fran, cut_off=local_today())
     issued += payments.confirm_payment_run(actor=fran, run_id=second.id)
     jordan_slip = next(
         i.slip for i in issued if i.slip.run_id == second.id and i.slip.contributor_id == jordan.id
@@ -329,7 +330,7 @@ def _demo_items(
         sam_user,
         chris,
     )
-    payments.create_payment_run(actor=fran, cut_off=date.today())
+    payments.create_payment_run(actor=fran, cut_off=local_today())
 
     # Waiting for a decision, sent back, drafts, withdrawn, and adaptations in each state.
     approve(time(sam, sam_user, peer, "Preparation", date(2026, 11, 2), 90), sam_user, chris)
@@ -451,7 +452,7 @@ def _demo_budgets(finance: User, **project: Any) -> None:
     PEER-01 has a line on track, one past its first alert (80%) and one over budget."""
     from tracker.budgets import services as budgets
 
-    today = date.today()
+    today = local_today()
     periods = {
         "peer": (date(2026, 4, 1), date(2027, 3, 31)),
         "panel": (date(2026, 4, 1), date(2027, 3, 31)),

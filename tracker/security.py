@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import (
@@ -23,6 +22,7 @@ from tracker.auth import services as auth
 from tracker.auth.access import PUBLIC, SIGNED_IN, rule_of
 from tracker.auth.models import User
 from tracker.database import set_write_transactions
+from tracker.dates import epoch_seconds
 from tracker.errors import api_error, is_api_request
 from tracker.extensions import db, login_manager
 
@@ -93,7 +93,7 @@ def _end_long_session() -> Any:
         return None
     started = session.get("signed_in_at")
     limit = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-    if isinstance(started, int | float) and 0 <= time.time() - started < limit:
+    if isinstance(started, int | float) and 0 <= epoch_seconds() - started < limit:
         return None
     logout_user()
     session.clear()

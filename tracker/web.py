@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from tracker.dates import LONDON, duration, long_date
+from tracker.dates import LONDON, duration, long_date, utc_now
 from tracker.money import format_money
 
 # (text, endpoint, roles that see it). An entry shows only once its feature has registered
@@ -68,7 +68,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"nav_items": nav_items(app), "now_utc": datetime.now(UTC)}
+        return {"nav_items": nav_items(app), "now_utc": utc_now()}
 
 
 def error_summary(form: Any) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from tracker.audit.models import AuditEvent
 from tracker.auth import services as auth
 from tracker.auth.domain import safe_next_path
 from tracker.auth.models import ApiToken
-from tracker.extensions import db, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import db
 
 # --- 6: open redirect ---------------------------------------------------------------------------
 
@@ -127,11 +128,11 @@ def test_tokens_expire_after_90_days_and_the_profile_says_when(client: FlaskClie
     user = make_user("contributor")
     headers = bearer(user)
     token = db.session.query(ApiToken).one()
-    assert timedelta(days=89) < token.expires_at - utcnow() <= timedelta(days=90)
+    assert timedelta(days=89) < token.expires_at - utc_now() <= timedelta(days=90)
     sign_in(client, user.email)
     page = client.get("/profile")
     assert "Expires" in page.text
-    token.expires_at = utcnow() - timedelta(seconds=1)
+    token.expires_at = utc_now() - timedelta(seconds=1)
     db.session.commit()
     error_of(client.get("/api/v1/me", headers=headers), 401)
     assert "Expired" in client.get("/profile").text

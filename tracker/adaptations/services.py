@@ -16,8 +16,9 @@ from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
+from tracker.dates import utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
-from tracker.extensions import db, utcnow
+from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import is_editable
 from tracker.projects.models import Project
@@ -208,7 +209,7 @@ def mark_provided(*, actor: User, item: AdaptationRequest, actual_pence: int | N
             fields={"actual_pence": "Enter the actual cost"},
         )
     item.actual_pence = actual_pence
-    item.provided_at = utcnow()
+    item.provided_at = utc_now()
     lifecycle.move(
         item,
         "provide",
@@ -225,5 +226,5 @@ def mark_loan_returned(*, actor: User, item: AdaptationRequest) -> None:
     _check_manages(actor, item)
     if item.provision != "loan":
         raise Conflict("Only a loan can be marked as returned.")
-    item.loan_returned_at = utcnow()
+    item.loan_returned_at = utc_now()
     lifecycle.move(item, "return_loan", actor=actor, entity_type="adaptation")

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 
 
 class AuditEvent(Base):
@@ -15,7 +16,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Who acted when no user did, e.g. "command line".
     actor_label: Mapped[str | None] = mapped_column(String(40))

@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.crypto import EncryptedText
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 
 ROLES = ("contributor", "coordinator", "finance", "funder", "admin")
 ROLE_LABELS = {
@@ -39,7 +40,7 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(
         String(64), nullable=False, unique=True, default=new_session_token
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -97,7 +98,7 @@ class ApiToken(Base):
     )
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -115,5 +116,5 @@ class RecoveryCode(Base):
         ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
     code_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,8 +21,9 @@ from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.auth import domain
 from tracker.auth.models import ROLES, ApiToken, RecoveryCode, User, UserRole, new_session_token
+from tracker.dates import utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
-from tracker.extensions import db, utcnow
+from tracker.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH: str | None = None
@@ -105,7 +106,7 @@ def _matching_step(secret: str, code: str) -> int | None:
     if len(code) != 6:
         return None
     generator = totp(secret)
-    now = utcnow()
+    now = utc_now()
     current = generator.timecode(now)
     for step in (current - 1, current, current + 1):
         if pyotp.utils.strings_equal(generator.generate_otp(step), code):
@@ -141,7 +142,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
             RecoveryCode.code_hash == domain.recovery_code_hash(code),
             RecoveryCode.used_at.is_(None),
         )
-        .values(used_at=utcnow())
+        .values(used_at=utc_now())
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
@@ -243,7 +244,7 @@ def reset_second_factor(*, actor: User, user: User) -> None:
 
 
 def record_sign_in(user: User) -> None:
-    user.last_sign_in_at = utcnow()
+    user.last_sign_in_at = utc_now()
     record(actor=user, action="user.signed_in", entity_type="user", entity_id=user.id)
 
 
@@ -422,7 +423,7 @@ def create_api_token(
         user_id=user.id,
         name=name[:120],
         token_hash=_token_hash(raw),
-        expires_at=utcnow() + timedelta(days=days),
+        expires_at=utc_now() + timedelta(days=days),
     )
     db.session.add(token)
     db.session.flush()
@@ -442,13 +443,13 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise NotFound("That token was not found.")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = utc_now()
         record(actor=user, action="api_token.revoked", entity_type="api_token", entity_id=token.id)
 
 
 def revoke_all_api_tokens(*, actor: User | None, user: User) -> None:
     """Every live token of `user` stops working (password change, deactivation, fewer roles)."""
-    now = utcnow()
+    now = utc_now()
     for token in db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ):
@@ -462,11 +463,11 @@ def user_for_api_token(raw: str) -> User | None:
     if (
         token is None
         or token.revoked_at is not None
-        or token.expires_at <= utcnow()
+        or token.expires_at <= utc_now()
         or not token.user.active
     ):
         return None
-    token.last_used_at = utcnow()
+    token.last_used_at = utc_now()
     return token.user
 
 

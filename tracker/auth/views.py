@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +34,9 @@ from tracker.auth.forms import (
     SignInForm,
 )
 from tracker.auth.models import User
+from tracker.dates import epoch_seconds, utc_now
 from tracker.errors import TrackerError
-from tracker.extensions import db, limiter, utcnow
+from tracker.extensions import db, limiter
 from tracker.security import acting_user
 from tracker.web import show_service_error
 
@@ -151,7 +151,7 @@ def _finish_sign_in(
     if notice:
         flash(notice, "info")
     login_user(user)
-    session["signed_in_at"] = time.time()
+    session["signed_in_at"] = epoch_seconds()
     services.record_sign_in(user)
     db.session.commit()
     response: Any
@@ -168,7 +168,7 @@ def _finish_sign_in(
 def _pending_user() -> User | None:
     user_id = session.get("pending_user")
     started = float(session.get("pending_at", 0))
-    if user_id is None or time.time() - started > PENDING_SECONDS:
+    if user_id is None or epoch_seconds() - started > PENDING_SECONDS:
         return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None
@@ -211,7 +211,7 @@ def sign_in() -> Any:
             ):
                 return _finish_sign_in(user)
             session["pending_user"] = user.id
-            session["pending_at"] = time.time()
+            session["pending_at"] = epoch_seconds()
             if services.must_enrol_second_factor(user):
                 return redirect(url_for("auth.enrol_second_factor"))
             return redirect(url_for("auth.second_factor"))
@@ -319,7 +319,7 @@ def _render_profile(**forms: Any) -> Any:
         recovery_codes_left=services.recovery_codes_left(user),
         codes_form=forms.get("codes_form") or FreshCodeForm(prefix="codes"),
         tokens=services.list_api_tokens(user),
-        now=utcnow(),
+        now=utc_now(),
         password_form=forms.get("password_form") or ChangePasswordForm(prefix="pw"),
         token_form=forms.get("token_form") or NewTokenForm(prefix="token"),
         new_token=forms.get("new_token"),

@@ -8,7 +8,8 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 
 PAYMENT_METHODS = {
     "bank_transfer": "Bank transfer",
@@ -62,7 +63,7 @@ class Contributor(Base):
     bank_details_encrypted: Mapped[str | None] = mapped_column(Text)
     bank_details_last4: Mapped[str | None] = mapped_column(String(4))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
 
     user: Mapped[User | None] = relationship()
     access_needs: Mapped[list[AccessNeed]] = relationship(

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
+from tracker.dates import local_today
 from tracker.errors import Conflict, NotFound, TrackerError
 from tracker.expenses import receipts
 from tracker.expenses.domain import EXPENSE_CATEGORIES, MileageCalculation, is_over_cap
@@ -105,7 +106,7 @@ def _checked(data: ClaimInput) -> dict[str, object]:
         fields["project_id"] = "Choose a project"
     if data.claim_date is None:
         fields["claim_date"] = "Enter the date you spent the money or made the journey"
-    elif data.claim_date > date.today():
+    elif data.claim_date > local_today():
         fields["claim_date"] = "The date cannot be in the future"
     if data.category not in EXPENSE_CATEGORIES:
         fields["category"] = "Choose what the expense was for"

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from tracker.extensions import UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import UTCDateTime
 
 ITEM_STATUSES = {
     "draft": "Draft – not sent yet",
@@ -30,9 +31,9 @@ class ItemLifecycle:
     """Status, who recorded the item and who decided it, with the times of each step."""
 
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+        UTCDateTime, nullable=False, default=utc_now, onupdate=utc_now
     )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
+from tracker.dates import utc_now
 from tracker.errors import Conflict, Forbidden
-from tracker.extensions import db, utcnow
+from tracker.extensions import db
 from tracker.lifecycle.domain import Action, TransitionRefused, next_status
 from tracker.projects.services import coordinates
 
@@ -110,7 +111,7 @@ def move(
         raise Conflict(refused.message) from None
     before = getattr(item, field)
     setattr(item, field, target)
-    now = utcnow()
+    now = utc_now()
     if action == "submit":
         item.submitted_at = now
         item.submitted_by_id = actor.id if actor else None

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 
 
 class PaymentRun(Base):
@@ -31,7 +32,7 @@ class PaymentRun(Base):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -17,11 +17,11 @@ from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.contributors.models import PAYMENT_METHODS, Contributor
-from tracker.dates import duration, end_of_local_day, local_date, local_today, long_date
+from tracker.dates import duration, end_of_local_day, local_date, local_today, long_date, utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.expenses.models import ExpenseClaim
-from tracker.extensions import db, utcnow
+from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.money import format_money
 from tracker.payments.models import PaymentLine, PaymentRun
@@ -278,7 +278,7 @@ def cancel_payment_run(*, actor: User, run_id: int) -> PaymentRun:
         )
         line.live = None
     run.status = "cancelled"
-    run.cancelled_at = utcnow()
+    run.cancelled_at = utc_now()
     db.session.flush()
     record(
         actor=actor,
@@ -514,7 +514,7 @@ def confirm_payment_run(
             progress(index, len(people))
     run.status = "confirmed"
     run.confirmed_by_id = actor.id
-    run.confirmed_at = utcnow()
+    run.confirmed_at = utc_now()
     db.session.flush()
     record(
         actor=actor,
@@ -561,7 +561,7 @@ def _pay_slip(actor: User, slip: PaymentSlip, paid_on: date, reference: str) -> 
             field=_status_field(line.kind),
         )
     slip.status = "paid"
-    slip.paid_at = utcnow()
+    slip.paid_at = utc_now()
     slip.paid_on = paid_on
     slip.payment_reference = reference or None
     record(
@@ -588,7 +588,7 @@ def _close_run_if_settled(actor: User, run: PaymentRun, paid_on: date, reference
         run.paid_on = paid_on
         run.reference = reference or run.reference
         run.paid_by_id = actor.id
-        run.paid_at = utcnow()
+        run.paid_at = utc_now()
         record(
             actor=actor,
             action="payment_run.paid",
@@ -671,7 +671,7 @@ def void_slip(*, actor: User, slip_id: int, reason: str) -> PaymentSlip:
     db.session.execute(update(PaymentLine).where(PaymentLine.slip_id == slip.id).values(live=None))
     slip.status = "void"
     slip.void_reason = reason.strip()
-    slip.voided_at = utcnow()
+    slip.voided_at = utc_now()
     slip.voided_by_id = actor.id
     db.session.flush()
     record(

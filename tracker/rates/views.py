@@ -3,13 +3,13 @@ thresholds. Finance and admin change them; coordinators read."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from tracker.auth.access import access
 from tracker.contributors import services as contributors
+from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.extensions import db
@@ -61,10 +61,10 @@ def index() -> Any:
     user = acting_user()
     return render_template(
         "rates/index.html",
-        timelines=services.rate_timelines(on=date.today(), **_limits()),
+        timelines=services.rate_timelines(on=local_today(), **_limits()),
         can_edit=user.has_role(*EDITORS),
         describe_rate=services.describe_rate,
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -139,7 +139,7 @@ def calculator() -> Any:
                 )
                 result = None
     elif not asked:
-        form.work_date.data = date.today()
+        form.work_date.data = local_today()
     status = 400 if asked and (form.errors or form.form_errors) else 200
     return render_template("rates/calculator.html", form=form, result=result, asked=asked), status
 

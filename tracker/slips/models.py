@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 
 
 class SlipCounter(Base):
@@ -60,4 +61,4 @@ class PaymentSlip(Base):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
-from tracker.dates import local_date, long_date
+from tracker.dates import local_date, local_today, long_date
 from tracker.errors import Conflict, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
@@ -461,7 +461,7 @@ def _work_date(text: str, problems: list[str]) -> date | None:
     except ValueError as error:
         problems.append(str(error))
         return None
-    if work_date > date.today():
+    if work_date > local_today():
         problems.append(f"The date {rates_domain.long_date(work_date)} is in the future.")
         return None
     return work_date

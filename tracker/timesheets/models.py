@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import Base, UTCDateTime, utcnow
+from tracker.dates import utc_now
+from tracker.extensions import Base, UTCDateTime
 from tracker.lifecycle.models import ItemLifecycle, item_status_check
 
 
@@ -60,5 +61,5 @@ class ImportedSheet(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     rows: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor, ContributorThreshold
+from tracker.dates import local_today
 from tracker.errors import Conflict, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
@@ -91,7 +92,7 @@ def _checked(data: EntryInput) -> dict[str, object]:
         fields["activity_type_id"] = "Choose what kind of work it was"
     if data.work_date is None:
         fields["work_date"] = "Enter the date of the work"
-    elif data.work_date > date.today():
+    elif data.work_date > local_today():
         fields["work_date"] = "The date cannot be in the future"
     if data.minutes is None or data.minutes < 1:
         fields["minutes"] = "Enter how long the work took"
