@@ -20,6 +20,7 @@ from zxcvbn import zxcvbn
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.auth import domain
+from tracker.auth.access import require_role
 from tracker.auth.models import ROLES, ApiToken, RecoveryCode, User, UserRole, new_session_token
 from tracker.dates import utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
@@ -232,6 +233,7 @@ def enable_totp(*, user: User, secret: str, code: str, current_code: str = "") -
 def reset_second_factor(*, actor: User, user: User) -> None:
     """An administrator removes someone's authenticator (lost phone): their sessions end, and
     they set up a new one when they next sign in."""
+    require_role(actor, "admin")
     if user.id == actor.id:
         raise Forbidden("To replace your own authenticator, use the Your account page.")
     if not user.totp_secret:
@@ -292,6 +294,7 @@ def create_user(
     actor_label: str | None = None,
 ) -> User:
     """Create an account; the email must not be in use already, whatever its case."""
+    require_role(actor, "admin", allow_command_line=True)
     email = normalise_email(email)
     if not email or "@" not in email:
         raise TrackerError(
@@ -336,6 +339,7 @@ def update_user(
     active: bool,
 ) -> User:
     """Change a user's name, roles or active flag; deactivation also ends their sessions."""
+    require_role(actor, "admin")
     chosen = _check_roles(roles)
     if user.id == actor.id and ("admin" not in chosen or not active):
         raise TrackerError("You cannot remove your own admin role or deactivate yourself.")
@@ -384,6 +388,7 @@ def change_password(*, user: User, current: str, new: str) -> None:
 
 def reset_password(*, actor: User, user: User, new: str) -> None:
     """An administrator sets a temporary password for someone; their sessions are signed out."""
+    require_role(actor, "admin")
     if user.id == actor.id:
         raise TrackerError(
             "To change your own password, use the Your account page.",

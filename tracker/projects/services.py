@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import Select, delete, or_, select
 
 from tracker.audit.services import diff, record
+from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
@@ -186,6 +187,7 @@ def create_project(
     fund_ids: list[int] | None = None,
 ) -> Project:
     """Create a project; its code must be unique."""
+    require_role(actor, "admin")
     _check_project_fields(
         name=name, code=code, start_date=start_date, end_date=end_date, status=status
     )
@@ -433,6 +435,7 @@ def save_fund(
     *, actor: User, fund: Fund | None, name: str, funder_organisation: str, reference: str
 ) -> Fund:
     """Create a fund (fund=None) or update one."""
+    require_role(actor, "admin")
     fields = {}
     if not name.strip():
         fields["name"] = "Enter the fund's name"
@@ -482,6 +485,7 @@ def fund_members(fund_id: int) -> list[User]:
 
 
 def add_fund_member(*, actor: User, fund: Fund, user: User) -> None:
+    require_role(actor, "admin")
     if not user.has_role("funder"):
         raise TrackerError(
             f"{user.display_name} does not have the funder role.",
@@ -501,6 +505,7 @@ def add_fund_member(*, actor: User, fund: Fund, user: User) -> None:
 
 
 def remove_fund_member(*, actor: User, fund: Fund, user_id: int) -> None:
+    require_role(actor, "admin")
     result = db.session.execute(
         delete(FundMember).where(FundMember.fund_id == fund.id, FundMember.user_id == user_id)
     )
@@ -532,6 +537,7 @@ def save_activity_type(
     *, actor: User, activity: ActivityType | None, name: str, paid: bool, active: bool = True
 ) -> ActivityType:
     """Create (activity=None) or update an activity type; names are unique."""
+    require_role(actor, "admin")
     name = name.strip()
     if not name:
         raise TrackerError("Enter a name.", fields={"name": "Enter a name, like Meeting"})

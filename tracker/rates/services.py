@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from tracker.audit.services import record
+from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.contributors.services import visible_contributor_ids_query
@@ -303,6 +304,7 @@ def _select_for(entry: TimeEntry, rates: list[domain.RateLine]) -> domain.RateSe
 
 def create_rate(*, actor: User, data: RateInput) -> Rate:
     """Add a rate version from a date. Existing versions are never edited."""
+    require_role(actor, "finance", "admin")
     line = _check_rate(data)
     clash = db.session.scalar(
         select(Rate.id).where(
@@ -432,6 +434,7 @@ def add_mileage_rate(
     pence_after_threshold: int | None = None,
 ) -> MileageRate:
     """A new dated mileage rate for one kind of vehicle (or the passenger supplement)."""
+    require_role(actor, "finance", "admin")
     fields = {}
     if vehicle not in VEHICLE_LABELS:
         fields["vehicle"] = "Choose a vehicle"
@@ -504,6 +507,7 @@ def expense_caps() -> dict[str, int]:
 
 def set_expense_cap(*, actor: User, category: str, cap_pence: int | None) -> None:
     """Set or (with None) remove the cap per claim for a category."""
+    require_role(actor, "finance", "admin")
     if category not in expenses_domain.EXPENSE_CATEGORIES or category == "mileage":
         raise TrackerError("Choose a category.", fields={"category": "Choose a category"})
     row = db.session.get(ExpenseCap, category)
@@ -565,6 +569,7 @@ def add_threshold(
     advice: str,
 ) -> Threshold:
     """A threshold, or a new version of one (same label) from a date."""
+    require_role(actor, "finance", "admin")
     fields = {}
     if not label.strip():
         fields["label"] = "Enter a name for the threshold"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.audit.services import record
+from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.errors import TrackerError
 from tracker.extensions import db
@@ -35,7 +36,8 @@ def get_int_setting(key: str) -> int:
     return int(get_setting(key))
 
 
-def set_setting(*, actor: User | None, key: str, value: str) -> None:
+def set_setting(*, actor: User, key: str, value: str) -> None:
+    require_role(actor, "admin")
     if key not in DEFAULTS:
         raise TrackerError("Unknown setting.")
     value = value.strip()
