@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tracker.money import round_pence
 from tracker.rates.domain import (
+    Fee,
     FeeCalculation,
     FeeChoiceError,
     PeriodKind,
@@ -17,6 +18,7 @@ from tracker.rates.domain import (
     billable_minutes,
     calculate_fee,
     current_thresholds,
+    fee_for,
     long_date,
     period_bounds,
     select_rate,
@@ -762,3 +764,45 @@ def test_a_warning_appears_exactly_when_the_total_goes_above_the_threshold(
     assert bool(warnings) == (before + adding > amount)
     for warning in warnings:
         assert warning.crossed_now == (before <= amount)
+
+
+# --- the one fee pipeline -------------------------------------------------------------------------
+
+
+def _fee(rates: list[RateLine], **kw: object) -> Fee:
+    values: dict[str, object] = {
+        "activity_type_id": MEETING,
+        "activity_name": "Meeting",
+        "paid": True,
+        "project_id": PROJECT,
+        "contributor_id": ALICE,
+        "work_date": date(2026, 5, 4),
+        "minutes": 50,
+    }
+    values.update(kw)
+    return fee_for(rates, **values)  # type: ignore[arg-type]
+
+
+def test_fee_for_selects_calculates_and_applies_the_choice() -> None:
+    assert _fee([hour_rate(1380)]).fee_pence == 1380
+    reduced = _fee([hour_rate(4125)], minutes=60, fee_choice="reduce", requested_pence=2000)
+    assert (reduced.fee_pence, reduced.calculation.fee_pence) == (2000, 4125)  # type: ignore[union-attr]
+    declined = _fee([hour_rate(1380)], fee_choice="decline")
+    assert (declined.fee_pence, declined.calculation.fee_pence) == (0, 1380)  # type: ignore[union-attr]
+
+
+def test_fee_for_says_why_there_is_no_fee() -> None:
+    none = _fee([])
+    assert none.fee_pence is None and none.calculation is None
+    assert none.message is not None
+    assert none.message.startswith("There is no agreed rate for Meeting on 4 May 2026 yet")
+    too_much = _fee([hour_rate(1380)], fee_choice="reduce", requested_pence=5000)
+    assert too_much.fee_pence is None
+    assert too_much.message == "The reduced fee must be less than the full fee of £13.80"
+
+
+@given(minutes=st.integers(min_value=1, max_value=1440), pence=st.integers(0, 100_000))
+def test_unpaid_work_earns_nothing_whatever_the_rate(minutes: int, pence: int) -> None:
+    fee = _fee([hour_rate(pence)], paid=False, minutes=minutes)
+    assert (fee.fee_pence, fee.unpaid, fee.selection, fee.message) == (0, True, None, None)
+    assert fee.calculation is not None and fee.calculation.billable_minutes == minutes
