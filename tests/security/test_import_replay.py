@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -18,6 +16,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import sign_in
 from tests.items import World, make_world
+from tests.security.at_once import at_once, fresh_clients
 from tracker.extensions import db
 from tracker.timesheets import importer
 from tracker.timesheets.models import ImportedSheet, TimeEntry
@@ -81,26 +80,14 @@ def test_the_same_sheet_checked_again_by_a_colleague_is_refused(client: FlaskCli
 
 def test_five_confirmations_at_once_import_one_copy(app: Flask) -> None:
     w = make_world()
-    clients: list[FlaskClient] = []
-    for _ in range(5):
-        client = FlaskClient(app, app.response_class, use_cookies=True)
+    clients = fresh_clients(app, 5)
+    for client in clients:
         sign_in(client, w.coordinator.email)
-        clients.append(client)
     payload = _checked_payload(clients[0], w)
     db.session.commit()
-    barrier = threading.Barrier(len(clients))
-    statuses: list[Any] = []
-
-    def confirm(client: FlaskClient) -> None:
-        barrier.wait()
-        response = client.post("/approvals/import/confirm", data={"payload": payload})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [302] * 5  # never a 500
+    answers = at_once(
+        clients, lambda c: c.post("/approvals/import/confirm", data={"payload": payload})
+    )
+    assert [a.status_code for a in answers] == [302] * 5  # never a 500
     assert _entries() == 2
     assert db.session.query(ImportedSheet).count() == 1

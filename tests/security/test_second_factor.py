@@ -11,7 +11,6 @@ Also: recovery codes (single use, hashed) and the admin reset, which ends the us
 from __future__ import annotations
 
 import re
-import threading
 
 import pyotp
 from flask import Flask
@@ -20,6 +19,7 @@ from sqlalchemy import text
 
 from tests.conftest import sign_in, unused_code
 from tests.factories import PASSWORD, make_user
+from tests.security.at_once import at_once, fresh_clients
 from tracker.audit.models import AuditEvent
 from tracker.auth import services
 from tracker.auth.models import RecoveryCode, User
@@ -108,25 +108,26 @@ def test_a_code_works_once_even_in_another_session(app: Flask) -> None:
 
 def test_the_same_code_in_two_sessions_at_once_signs_in_only_one(app: Flask) -> None:
     finance = make_user("finance")
-    clients = [FlaskClient(app, app.response_class, use_cookies=True) for _ in range(4)]
+    clients = fresh_clients(app, 4)
     for client in clients:
         _password_step(client, finance)
     code = unused_code(finance)
     db.session.commit()
-    barrier = threading.Barrier(len(clients))
-    results: list[str] = []
-
-    def enter(client: FlaskClient) -> None:
-        barrier.wait()
-        response = client.post("/sign-in/code", data={"code": code})
-        results.append(response.headers.get("Location", str(response.status_code)))
-
-    threads = [threading.Thread(target=enter, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = at_once(clients, lambda c: c.post("/sign-in/code", data={"code": code}))
+    results = [a.headers.get("Location", str(a.status_code)) for a in answers]
     assert sorted(results) == ["/", "200", "200", "200"]
+
+
+def test_one_recovery_code_at_once_in_several_sessions_signs_in_only_one(app: Flask) -> None:
+    finance = make_user("finance")
+    [code, *_] = services.new_recovery_codes(user=finance)
+    clients = fresh_clients(app, 4)
+    for client in clients:
+        _password_step(client, finance)
+    db.session.commit()  # the test's own session must hold no lock while the clients race
+    answers = at_once(clients, lambda c: c.post("/sign-in/code", data={"code": code}))
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 302]
+    assert services.recovery_codes_left(finance) == 9
 
 
 def test_the_code_limit_is_keyed_on_the_pending_user_not_a_form_field(app: Flask) -> None:

@@ -93,13 +93,8 @@ def test_without_trusted_proxies_a_forwarded_header_changes_nothing(app: Flask) 
     assert set(statuses[5:]) == {429}
 
 
-def _app_with(tmp_path: Any, **config: Any) -> Flask:
-    app = make_app(tmp_path, **config)
-    return app
-
-
 def test_behind_a_trusted_proxy_each_person_has_their_own_count(tmp_path: Any) -> None:
-    app = _app_with(tmp_path, TRUSTED_PROXIES=1)
+    app = make_app(tmp_path, TRUSTED_PROXIES=1)
     with app.app_context():
         _reset_schema()
         limiter.reset()
@@ -132,7 +127,7 @@ def _redis_up() -> bool:
 def test_workers_share_the_count_through_redis(tmp_path: Any, store: str, shared: bool) -> None:
     """Two app instances stand for two gunicorn workers; each makes its own store connection."""
     email = f"{uuid.uuid4().hex}@example.org"
-    first = _app_with(tmp_path, RATELIMIT_STORAGE_URI=store)
+    first = make_app(tmp_path, RATELIMIT_STORAGE_URI=store)
     with first.app_context():
         _reset_schema()
         make_user("contributor", email=email)
@@ -140,7 +135,7 @@ def test_workers_share_the_count_through_redis(tmp_path: Any, store: str, shared
         statuses = [_try(client, email, "guess", ATTACKER) for _ in range(5)]
         assert statuses == [200] * 5
         db.session.remove()
-    second = _app_with(tmp_path, RATELIMIT_STORAGE_URI=store)
+    second = make_app(tmp_path, RATELIMIT_STORAGE_URI=store)
     with second.app_context():
         status = _try(second.test_client(), email, "guess", ATTACKER)
         assert status == (429 if shared else 200)

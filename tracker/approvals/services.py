@@ -67,7 +67,6 @@ PER_PAGE = 50
 MAX_BULK = 500
 
 NO_RATE = "No rate yet – ask finance to add one"
-OWN = lifecycle.OWN
 
 
 # --- filters and the page ---------------------------------------------------------------------
@@ -638,5 +637,5 @@ def decision_details(*, actor: User, kind: str, item: Any) -> Details:
     elif kind == "expense":
         details.cap_pence = rates.expense_caps().get(item.category)
     elif lifecycle.is_own(actor, item):
-        details.manage_block = OWN
+        details.manage_block = lifecycle.OWN
     return details
