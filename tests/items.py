@@ -15,6 +15,7 @@ from tracker.contributors.models import Contributor
 from tracker.expenses import services as expenses
 from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import services as rates
@@ -90,8 +91,8 @@ class Paying:
             actor=w.coordinator,
             data=entry_input(w, contributor_id=person.id, minutes=minutes, work_date=on, **kw),
         )
-        timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
-        timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+        items.submit_item(actor=w.coordinator, item=entry)
+        items.approve_item(actor=w.other_coordinator, item=entry)
         db.session.commit()
         return entry
 
@@ -107,8 +108,8 @@ class Paying:
         }
         values.update(kw)
         claim = expenses.create_expense(actor=w.coordinator, data=ClaimInput(**values))
-        expenses.submit_expense(actor=w.coordinator, claim=claim)
-        expenses.approve_expense(actor=w.other_coordinator, claim=claim)
+        items.submit_item(actor=w.coordinator, item=claim)
+        items.approve_item(actor=w.other_coordinator, item=claim)
         db.session.commit()
         return claim
 
@@ -127,8 +128,8 @@ def _budget_adaptation(p: Paying, payment: str, estimate: int, kind: str = "lapt
             payment=payment,
         ),
     )
-    adaptations.submit_request(actor=w.person_user, item=item)
-    adaptations.approve_request(actor=w.coordinator, item=item)
+    items.submit_item(actor=w.person_user, item=item)
+    items.approve_item(actor=w.coordinator, item=item)
     db.session.commit()
     return item
 
@@ -158,7 +159,7 @@ def budget_dataset(paying: Paying) -> Paying:
     paying.approved_time(robin, minutes=90, fee_choice="decline")
     paying.approved_expense(robin, pence=1200)
     waiting = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w, minutes=60))
-    timesheets.submit_time_entry(actor=w.person_user, entry=waiting)
+    items.submit_item(actor=w.person_user, item=waiting)
     _budget_adaptation(paying, "supplier", 30000)
     tablet = _budget_adaptation(paying, "supplier", 26000, kind="tablet")
     adaptations.mark_provided(actor=w.coordinator, item=tablet, actual_pence=25000)

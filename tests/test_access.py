@@ -17,7 +17,7 @@ def _routes(app: Flask) -> list[Rule]:
 
 def _example_url(rule: Rule) -> str:
     values: dict[str, Any] = {}
-    for name in rule.arguments:
+    for name in rule.arguments - set(rule.defaults or {}):
         converter = rule._converters[name]
         values[name] = 1 if "Integer" in type(converter).__name__ else "x"
     built = rule.build(values)

@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.budgets.views import bp as budgets_bp
     from tracker.contributions.views import bp as contributions_bp
     from tracker.expenses.views import bp as expenses_bp
+    from tracker.items.views import bp as items_bp
     from tracker.main.views import bp as main_bp
     from tracker.payments.views import bp as payments_bp
     from tracker.rates.views import bp as rates_bp
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         timesheets_bp,
         expenses_bp,
         adaptations_bp,
+        items_bp,
         approvals_bp,
         payments_bp,
         budgets_bp,

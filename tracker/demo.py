@@ -15,6 +15,7 @@ from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.dates import local_today
 from tracker.expenses import services as expenses
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.rates import services as rates
@@ -236,8 +237,8 @@ def _demo_items(
         )
 
     def approve(entry: Any, submitter: User, approver: User) -> Any:
-        timesheets.submit_time_entry(actor=submitter, entry=entry)
-        timesheets.approve_time_entry(actor=approver, entry=entry)
+        items.submit_item(actor=submitter, item=entry)
+        items.approve_item(actor=approver, item=entry)
         return entry
 
     # Paid in the first run.
@@ -257,8 +258,8 @@ def _demo_items(
             receipt_missing_reason="Paid with a contactless card on the bus",
         ),
     )
-    expenses.submit_expense(actor=sam_user, claim=bus)
-    expenses.approve_expense(actor=chris, claim=bus)
+    items.submit_item(actor=sam_user, item=bus)
+    items.approve_item(actor=chris, item=bus)
     data_top_up = adaptations.create_request(
         actor=sam_user,
         data=adaptations.RequestInput(
@@ -271,8 +272,8 @@ def _demo_items(
             payment="reimburse",
         ),
     )
-    adaptations.submit_request(actor=sam_user, item=data_top_up)
-    adaptations.approve_request(actor=chris, item=data_top_up)
+    items.submit_item(actor=sam_user, item=data_top_up)
+    items.approve_item(actor=chris, item=data_top_up)
     adaptations.mark_provided(actor=chris, item=data_top_up, actual_pence=1000)
     first = payments.create_payment_run(actor=fran, cut_off=local_today())
     issued = payments.confirm_payment_run(actor=fran, run_id=first.id)
@@ -295,8 +296,8 @@ def _demo_items(
             passengers=1,
         ),
     )
-    expenses.submit_expense(actor=sam_user, claim=mileage)
-    expenses.approve_expense(actor=chris, claim=mileage)
+    items.submit_item(actor=sam_user, item=mileage)
+    items.approve_item(actor=chris, item=mileage)
     approve(time(jordan, chris, peer, "Meeting", date(2026, 9, 8), 60), chris, lee)
     taxi = expenses.create_expense(
         actor=chris,
@@ -310,8 +311,8 @@ def _demo_items(
             receipt_missing_reason="Receipt handed to the coordinator",
         ),
     )
-    expenses.submit_expense(actor=chris, claim=taxi)
-    expenses.approve_expense(actor=lee, claim=taxi, override_reason="No accessible bus at 9pm")
+    items.submit_item(actor=chris, item=taxi)
+    items.approve_item(actor=lee, item=taxi, override_reason="No accessible bus at 9pm")
     second = payments.create_payment_run(actor=fran, cut_off=local_today())
     issued += payments.confirm_payment_run(actor=fran, run_id=second.id)
     jordan_slip = next(
@@ -334,19 +335,19 @@ def _demo_items(
 
     # Waiting for a decision, sent back, drafts, withdrawn, and adaptations in each state.
     approve(time(sam, sam_user, peer, "Preparation", date(2026, 11, 2), 90), sam_user, chris)
-    timesheets.submit_time_entry(
-        actor=sam_user, entry=time(sam, sam_user, peer, "Meeting", date(2026, 11, 9), 120)
+    items.submit_item(
+        actor=sam_user, item=time(sam, sam_user, peer, "Meeting", date(2026, 11, 9), 120)
     )
     # Unpaid work still counts: sent, with no fee.
-    timesheets.submit_time_entry(
+    items.submit_item(
         actor=sam_user,
-        entry=time(sam, sam_user, peer, "Informal catch-up", date(2026, 11, 9), 30),
+        item=time(sam, sam_user, peer, "Informal catch-up", date(2026, 11, 9), 30),
     )
     sent_back = time(sam, sam_user, panel, "Travel time", date(2026, 11, 10), 200)
-    timesheets.submit_time_entry(actor=sam_user, entry=sent_back)
-    timesheets.return_time_entry(
+    items.submit_item(actor=sam_user, item=sent_back)
+    items.return_item(
         actor=chris,
-        entry=sent_back,
+        item=sent_back,
         reason="Travel time is paid up to 2 hours for this panel. Could you change it to 120?",
     )
     time(
@@ -359,11 +360,11 @@ def _demo_items(
         notes="Not sure which project this was for",
     )
     withdrawn = time(sam, sam_user, peer, "Meeting", date(2026, 11, 3), 60)
-    timesheets.submit_time_entry(actor=sam_user, entry=withdrawn)
-    timesheets.withdraw_time_entry(actor=sam_user, entry=withdrawn)
-    timesheets.submit_time_entry(
+    items.submit_item(actor=sam_user, item=withdrawn)
+    items.withdraw_item(actor=sam_user, item=withdrawn)
+    items.submit_item(
         actor=chris,
-        entry=time(
+        item=time(
             priya,
             chris,
             panel,
@@ -374,9 +375,7 @@ def _demo_items(
             fee_requested_pence=2500,
         ),
     )
-    timesheets.submit_time_entry(
-        actor=lee, entry=time(dee, lee, training, "Training", date(2026, 11, 12), 300)
-    )
+    items.submit_item(actor=lee, item=time(dee, lee, training, "Training", date(2026, 11, 12), 300))
     laptop = adaptations.create_request(
         actor=sam_user,
         data=adaptations.RequestInput(
@@ -390,8 +389,8 @@ def _demo_items(
             needed_by=date(2026, 12, 1),
         ),
     )
-    adaptations.submit_request(actor=sam_user, item=laptop)
-    adaptations.approve_request(actor=chris, item=laptop)
+    items.submit_item(actor=sam_user, item=laptop)
+    items.approve_item(actor=chris, item=laptop)
     adaptations.mark_provided(actor=chris, item=laptop, actual_pence=32999)
     interpreter = adaptations.create_request(
         actor=chris,
@@ -406,7 +405,7 @@ def _demo_items(
             needed_by=date(2026, 12, 8),
         ),
     )
-    adaptations.submit_request(actor=chris, item=interpreter)
+    items.submit_item(actor=chris, item=interpreter)
     for who, proj, when, pence in [(sam, peer, date(2026, 11, 18), 1280)]:
         claim = expenses.create_expense(
             actor=sam_user,
@@ -420,7 +419,7 @@ def _demo_items(
                 receipt_missing_reason="Lost it on the way home",
             ),
         )
-        expenses.submit_expense(actor=sam_user, claim=claim)
+        items.submit_item(actor=sam_user, item=claim)
     # Make the history look like real life: approvals a few days after the work, and the
     # first run paid a few weeks later.
     _spread_dates()

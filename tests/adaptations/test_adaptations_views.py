@@ -13,6 +13,7 @@ from tests.items import World, make_world
 from tracker.adaptations import services as adaptations
 from tracker.adaptations.models import AdaptationRequest
 from tracker.extensions import db
+from tracker.items import services as items
 
 
 def _form(w: World, **overrides: Any) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def test_ask_for_a_laptop_then_send_the_request(client: FlaskClient) -> None:
     shown = client.get(saved.headers["Location"])
     assert "£350.00" in shown.text and "1 June 2026" in shown.text and "Laptop" in shown.text
     sent = client.post(f"/adaptations/{item.id}/submit", follow_redirects=True)
-    assert "Your request has been sent" in sent.text
+    assert "Sent for approval. Your coordinator will look at it." in sent.text
     db.session.refresh(item)
     assert item.status == "submitted"
 
@@ -107,12 +108,12 @@ def test_change_then_withdraw_a_request(client: FlaskClient) -> None:
 def test_a_decided_request_cannot_be_changed(client: FlaskClient) -> None:
     w = make_world()
     item = _draft(w)
-    adaptations.submit_request(actor=w.person_user, item=item)
-    adaptations.approve_request(actor=w.coordinator, item=item)
+    items.submit_item(actor=w.person_user, item=item)
+    items.approve_item(actor=w.coordinator, item=item)
     db.session.commit()
     sign_in(client, w.person_user.email)
     page = client.get(f"/adaptations/{item.id}/edit", follow_redirects=True)
-    assert "This request has been decided, so it cannot be changed" in page.text
+    assert "This has been approved, so it cannot be changed" in page.text
     posted = client.post(
         f"/adaptations/{item.id}/edit", data=_form(w, estimated_pence="999"), follow_redirects=True
     )
@@ -124,8 +125,8 @@ def test_a_decided_request_cannot_be_changed(client: FlaskClient) -> None:
 def test_declined_request_shows_the_reason_kindly(client: FlaskClient) -> None:
     w = make_world()
     item = _draft(w)
-    adaptations.submit_request(actor=w.person_user, item=item)
-    adaptations.decline_request(actor=w.coordinator, item=item, reason="The project has ended")
+    items.submit_item(actor=w.person_user, item=item)
+    items.decline_item(actor=w.coordinator, item=item, reason="The project has ended")
     db.session.commit()
     sign_in(client, w.person_user.email)
     page = client.get(f"/adaptations/{item.id}")

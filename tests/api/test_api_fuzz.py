@@ -14,6 +14,7 @@ from tests.factories import make_activity, make_contributor, make_fund, make_pro
 from tracker.adaptations import services as adaptations
 from tracker.expenses import services as expenses
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.rates import services as rates
@@ -187,8 +188,8 @@ def _setup(app: Flask) -> dict[str, Any]:
                 **where, activity_type_id=activity.id, work_date=date(2026, 5, 5), minutes=60
             ),
         )
-        timesheets.submit_time_entry(actor=coordinator, entry=paid)
-        timesheets.approve_time_entry(actor=second, entry=paid)
+        items.submit_item(actor=coordinator, item=paid)
+        items.approve_item(actor=second, item=paid)
         finance = make_user("finance")
         run = payments.create_payment_run(actor=finance, cut_off=date.today())
         [issued] = payments.confirm_payment_run(actor=finance, run_id=run.id)

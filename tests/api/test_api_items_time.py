@@ -96,10 +96,10 @@ def test_a_contributor_logs_submits_and_another_coordinator_approves(client: Fla
     assert stored.decided_by_id == w.other_coordinator.id
     actions = db.session.scalars(
         select(AuditEvent.action)
-        .where(AuditEvent.entity_type == "time_entry", AuditEvent.entity_id == stored.id)
+        .where(AuditEvent.entity_type == "time", AuditEvent.entity_id == stored.id)
         .order_by(AuditEvent.id)
     )
-    assert list(actions) == ["time_entry.created", "time_entry.submit", "time_entry.approve"]
+    assert list(actions) == ["time.created", "time.submit", "time.approve"]
 
 
 def test_a_returned_entry_is_changed_and_sent_again(client: FlaskClient) -> None:
@@ -263,7 +263,7 @@ def test_contributors_cannot_decide_and_approved_work_cannot_change(client: Flas
     error_of(client.post(f"{URL}/{entry_id}/return", headers=person, json={"reason": "x"}), 403)
     submitted_edit = client.patch(f"{URL}/{entry_id}", headers=person, json={"minutes": 20})
     assert error_of(submitted_edit, 409)["message"] == (
-        "Only a draft, or work sent back to you, can be changed."
+        "Only a draft, or one sent back to you, can be changed."
     )
     client.post(f"{URL}/{entry_id}/approve", headers=bearer(w.coordinator))
     error_of(client.patch(f"{URL}/{entry_id}", headers=person, json={"minutes": 20}), 409)

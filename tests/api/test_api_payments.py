@@ -15,6 +15,7 @@ from tests.factories import make_contributor, make_user
 from tests.items import Paying, entry_input
 from tracker.dates import local_today
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.slips import services as slips
@@ -179,8 +180,8 @@ def test_the_approver_cannot_confirm(client: FlaskClient, paying, run_factory) -
     both = make_user("finance", "coordinator")
     projects.add_coordinator(actor=make_user("admin"), project=w.project, user=both)
     entry = timesheets.create_time_entry(actor=w.coordinator, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
-    timesheets.approve_time_entry(actor=both, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
+    items.approve_item(actor=both, item=entry)
     db.session.commit()
     run = run_factory()
     refused = client.post(f"/api/v1/payment-runs/{run.id}/confirm", headers=bearer(both))

@@ -12,6 +12,7 @@ from tracker.auth.models import User
 from tracker.expenses import services as expenses
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
 
@@ -19,7 +20,7 @@ from tracker.timesheets.models import TimeEntry
 def submitted_entry(w: World, *, by: User | None = None, **overrides: Any) -> TimeEntry:
     actor = by or w.person_user
     entry = timesheets.create_time_entry(actor=actor, data=entry_input(w, **overrides))
-    timesheets.submit_time_entry(actor=actor, entry=entry)
+    items.submit_item(actor=actor, item=entry)
     db.session.commit()
     return entry
 
@@ -37,7 +38,7 @@ def submitted_claim(w: World, *, by: User | None = None, **overrides: Any) -> Ex
     }
     values.update(overrides)
     claim = expenses.create_expense(actor=actor, data=expenses.ClaimInput(**values))
-    expenses.submit_expense(actor=actor, claim=claim)
+    items.submit_item(actor=actor, item=claim)
     db.session.commit()
     return claim
 
@@ -55,6 +56,6 @@ def submitted_request(w: World, *, by: User | None = None, **overrides: Any) -> 
     }
     values.update(overrides)
     item = adaptations.create_request(actor=actor, data=adaptations.RequestInput(**values))
-    adaptations.submit_request(actor=actor, item=item)
+    items.submit_item(actor=actor, item=item)
     db.session.commit()
     return item

@@ -16,6 +16,7 @@ from tracker.audit.models import AuditEvent
 from tracker.contributors.models import ContributorThreshold
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.rates import services as rates
 from tracker.timesheets.models import TimeEntry
 
@@ -45,7 +46,7 @@ def test_coordinator_approves_a_time_entry_and_the_fee_is_fixed(client: FlaskCli
     follow = client.get("/approvals/")
     assert "Approved: Robin – Meeting, 4 May 2026. Fee £13.80." in follow.text
     assert db.session.scalar(
-        db.select(AuditEvent.id).where(AuditEvent.action == "time_entry.approve")
+        db.select(AuditEvent.id).where(AuditEvent.action == "time.approve")
     )
 
 
@@ -319,7 +320,7 @@ def test_expense_page_links_to_the_receipt_the_coordinator_can_open(
     Image.new("RGB", (40, 30), (200, 120, 40)).save(image, format="PNG")
     image.seek(0)
     expenses.attach_receipt(actor=w.person_user, claim=claim, stream=image, filename="car.png")
-    expenses.submit_expense(actor=w.person_user, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
     db.session.commit()
     sign_in(client, w.coordinator.email)
     page = client.get(f"/approvals/expenses/{claim.id}")

@@ -18,6 +18,7 @@ from tracker.audit.models import AuditEvent
 from tracker.contributors.models import AccessNeed, ContributorThreshold
 from tracker.expenses import services as expenses
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.rates import services as rates
 from tracker.timesheets import services as timesheets
 
@@ -67,10 +68,10 @@ def test_my_contributions_shows_every_kind_with_status_and_next_steps(
     w = make_world()
     draft = _entry(w)
     returned = _entry(w, work_date=date(2026, 5, 6), minutes=120)
-    timesheets.submit_time_entry(actor=w.person_user, entry=returned)
-    timesheets.return_time_entry(actor=w.coordinator, entry=returned, reason="Wrong date, sorry")
+    items.submit_item(actor=w.person_user, item=returned)
+    items.return_item(actor=w.coordinator, item=returned, reason="Wrong date, sorry")
     claim = _claim(w)
-    expenses.submit_expense(actor=w.person_user, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
     request_ = _request(w)
     by_coordinator = timesheets.create_time_entry(
         actor=w.coordinator, data=entry_input(w, work_date=date(2026, 5, 1), minutes=60)

@@ -13,6 +13,7 @@ from tracker.errors import Conflict, Forbidden, TrackerError
 from tracker.expenses import services as expenses
 from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.rates import services as rates
 
 
@@ -31,8 +32,8 @@ def _approved_mileage(w, miles: str, on: date, **kw) -> object:  # type: ignore[
     claim = expenses.create_expense(
         actor=w.person_user, data=_claim(w, miles=miles, vehicle="car", claim_date=on, **kw)
     )
-    expenses.submit_expense(actor=w.person_user, claim=claim)
-    expenses.approve_expense(actor=w.coordinator, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
+    items.approve_item(actor=w.coordinator, item=claim)
     return claim
 
 
@@ -86,11 +87,11 @@ def test_the_estimate_at_submission_can_differ_from_the_approved_split(app) -> N
     waiting = expenses.create_expense(
         actor=w.person_user, data=_claim(w, miles="100", vehicle="car", claim_date=date(2026, 5, 1))
     )
-    expenses.submit_expense(actor=w.person_user, claim=waiting)
+    items.submit_item(actor=w.person_user, item=waiting)
     assert waiting.amount_pence == 100 * 45
     _approved_mileage(w, "5000", date(2026, 9, 1))
     _approved_mileage(w, "4950", date(2026, 9, 2))
-    expenses.approve_expense(actor=w.coordinator, claim=waiting)
+    items.approve_item(actor=w.coordinator, item=waiting)
     assert waiting.approved_pence == 50 * 45 + 50 * 25
     assert "50 miles at 45p" in (waiting.mileage_breakdown or "")
 
@@ -109,7 +110,7 @@ def test_other_expenses_need_a_receipt_or_a_reason(app) -> None:
         actor=w.person_user, data=_claim(w, category="taxi", amount_pence=1200)
     )
     with pytest.raises(TrackerError, match="receipt"):
-        expenses.submit_expense(actor=w.person_user, claim=claim)
+        items.submit_item(actor=w.person_user, item=claim)
     expenses.update_expense(
         actor=w.person_user,
         claim=claim,
@@ -120,7 +121,7 @@ def test_other_expenses_need_a_receipt_or_a_reason(app) -> None:
             receipt_missing_reason="The driver had no printer",
         ),
     )
-    expenses.submit_expense(actor=w.person_user, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
     assert claim.status == "submitted"
 
 
@@ -131,11 +132,11 @@ def test_claim_over_the_cap_needs_the_cap_or_a_reason(app) -> None:
         actor=w.person_user,
         data=_claim(w, category="taxi", amount_pence=6500, receipt_missing_reason="lost"),
     )
-    expenses.submit_expense(actor=w.person_user, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
     assert claim.over_cap
     with pytest.raises(TrackerError, match=r"over the £50\.00 cap"):
-        expenses.approve_expense(actor=w.coordinator, claim=claim)
-    expenses.approve_expense(actor=w.coordinator, claim=claim, at_cap=True)
+        items.approve_item(actor=w.coordinator, item=claim)
+    items.approve_item(actor=w.coordinator, item=claim, at_cap=True)
     assert (claim.amount_pence, claim.approved_pence) == (6500, 5000)
 
 
@@ -146,9 +147,9 @@ def test_full_amount_over_cap_with_a_reason(app) -> None:
         actor=w.person_user,
         data=_claim(w, category="taxi", amount_pence=6500, receipt_missing_reason="lost"),
     )
-    expenses.submit_expense(actor=w.person_user, claim=claim)
-    expenses.approve_expense(
-        actor=w.coordinator, claim=claim, override_reason="Accessible taxi needed late at night"
+    items.submit_item(actor=w.person_user, item=claim)
+    items.approve_item(
+        actor=w.coordinator, item=claim, override_reason="Accessible taxi needed late at night"
     )
     assert claim.approved_pence == 6500
     assert claim.cap_override_reason == "Accessible taxi needed late at night"
@@ -230,10 +231,10 @@ def test_coordinator_cannot_approve_a_claim_they_recorded(app) -> None:
             receipt_missing_reason="Pay and display",
         ),
     )
-    expenses.submit_expense(actor=w.coordinator, claim=claim)
+    items.submit_item(actor=w.coordinator, item=claim)
     with pytest.raises(Forbidden):
-        expenses.approve_expense(actor=w.coordinator, claim=claim)
-    expenses.approve_expense(actor=w.other_coordinator, claim=claim)
+        items.approve_item(actor=w.coordinator, item=claim)
+    items.approve_item(actor=w.other_coordinator, item=claim)
     with pytest.raises(Conflict):
         expenses.update_expense(
             actor=w.coordinator, claim=claim, data=_claim(w, category="parking", amount_pence=1)

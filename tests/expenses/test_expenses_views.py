@@ -22,6 +22,7 @@ from tests.items import World, make_world
 from tracker.expenses import services as expenses
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.rates import services as rates
 
 
@@ -244,8 +245,8 @@ def test_change_a_claim_to_mileage_then_withdraw_it(client: FlaskClient) -> None
 def test_an_approved_claim_cannot_be_changed(client: FlaskClient) -> None:
     w = _world()
     claim = _draft(w)
-    expenses.submit_expense(actor=w.person_user, claim=claim)
-    expenses.approve_expense(actor=w.coordinator, claim=claim)
+    items.submit_item(actor=w.person_user, item=claim)
+    items.approve_item(actor=w.coordinator, item=claim)
     db.session.commit()
     sign_in(client, w.person_user.email)
     page = client.get(f"/expenses/{claim.id}/edit", follow_redirects=True)

@@ -21,6 +21,7 @@ from tests.factories import make_contributor, make_fund, make_user
 from tests.items import entry_input
 from tracker.dates import local_today
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.payments.exports import safe_cell
 from tracker.payments.models import PaymentRun
@@ -418,8 +419,8 @@ def test_the_approver_cannot_confirm_and_is_told_plainly(
     projects.add_coordinator(actor=make_user("admin"), project=w.project, user=both)
     db.session.commit()
     entry = timesheets.create_time_entry(actor=w.coordinator, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
-    timesheets.approve_time_entry(actor=both, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
+    items.approve_item(actor=both, item=entry)
     db.session.commit()
     run = run_factory()
     sign_in(client, both.email)

@@ -51,6 +51,7 @@ from tracker.dates import local_today
 from tracker.expenses import services as expenses
 from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.rates import services as rates
@@ -137,26 +138,26 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("timesheets.show", "GET"): gate("/time/{entry}", *ITEM_READERS),
     ("timesheets.edit", "GET"): gate("/time/{entry}/edit", *RECORDERS),
     ("timesheets.edit", "POST"): gate("/time/{entry}/edit", *RECORDERS),
-    ("timesheets.submit", "POST"): gate("/time/{entry}/submit", *RECORDERS),
-    ("timesheets.withdraw", "GET"): gate("/time/{entry}/withdraw", *RECORDERS),
-    ("timesheets.withdraw", "POST"): gate("/time/{entry}/withdraw", *RECORDERS),
+    ("items.submit_time", "POST"): gate("/time/{entry}/submit", *RECORDERS),
+    ("items.withdraw_time", "GET"): gate("/time/{entry}/withdraw", *RECORDERS),
+    ("items.withdraw_time", "POST"): gate("/time/{entry}/withdraw", *RECORDERS),
     ("expenses.new", "GET"): gate("/expenses/new", *RECORDERS),
     ("expenses.new", "POST"): gate("/expenses/new", *RECORDERS),
     ("expenses.show", "GET"): gate("/expenses/{claim}", *ITEM_READERS),
     ("expenses.receipt", "GET"): gate("/expenses/{claim}/receipt", *ITEM_READERS),
     ("expenses.edit", "GET"): gate("/expenses/{claim}/edit", *RECORDERS),
     ("expenses.edit", "POST"): gate("/expenses/{claim}/edit", *RECORDERS),
-    ("expenses.submit", "POST"): gate("/expenses/{claim}/submit", *RECORDERS),
-    ("expenses.withdraw", "GET"): gate("/expenses/{claim}/withdraw", *RECORDERS),
-    ("expenses.withdraw", "POST"): gate("/expenses/{claim}/withdraw", *RECORDERS),
+    ("items.submit_expense", "POST"): gate("/expenses/{claim}/submit", *RECORDERS),
+    ("items.withdraw_expense", "GET"): gate("/expenses/{claim}/withdraw", *RECORDERS),
+    ("items.withdraw_expense", "POST"): gate("/expenses/{claim}/withdraw", *RECORDERS),
     ("adaptations.new", "GET"): gate("/adaptations/new", *RECORDERS),
     ("adaptations.new", "POST"): gate("/adaptations/new", *RECORDERS),
     ("adaptations.show", "GET"): gate("/adaptations/{adaptation}", *ITEM_READERS),
     ("adaptations.edit", "GET"): gate("/adaptations/{adaptation}/edit", *RECORDERS),
     ("adaptations.edit", "POST"): gate("/adaptations/{adaptation}/edit", *RECORDERS),
-    ("adaptations.submit", "POST"): gate("/adaptations/{adaptation}/submit", *RECORDERS),
-    ("adaptations.withdraw", "GET"): gate("/adaptations/{adaptation}/withdraw", *RECORDERS),
-    ("adaptations.withdraw", "POST"): gate("/adaptations/{adaptation}/withdraw", *RECORDERS),
+    ("items.submit_adaptation", "POST"): gate("/adaptations/{adaptation}/submit", *RECORDERS),
+    ("items.withdraw_adaptation", "GET"): gate("/adaptations/{adaptation}/withdraw", *RECORDERS),
+    ("items.withdraw_adaptation", "POST"): gate("/adaptations/{adaptation}/withdraw", *RECORDERS),
 
     # --- approvals: coordinators only; finance and admin never approve (DESIGN §1) --------------
     ("approvals.queue", "GET"): gate("/approvals/", COORDINATOR),
@@ -164,12 +165,12 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("approvals.import_time", "GET"): gate("/approvals/import", COORDINATOR),
     ("approvals.check_import", "POST"): gate("/approvals/import", COORDINATOR),
     ("approvals.confirm_import", "POST"): gate("/approvals/import/confirm", COORDINATOR),
-    ("approvals.time_entry", "GET"): gate("/approvals/time/{entry_to_decide}", COORDINATOR),
+    ("approvals.show_time", "GET"): gate("/approvals/time/{entry_to_decide}", COORDINATOR),
     ("approvals.approve_time", "POST"):
         gate("/approvals/time/{entry_to_decide}/approve", COORDINATOR),
     ("approvals.return_time", "POST"):
         gate("/approvals/time/{entry_to_decide}/return", COORDINATOR),
-    ("approvals.expense", "GET"): gate("/approvals/expenses/{claim_to_decide}", COORDINATOR),
+    ("approvals.show_expense", "GET"): gate("/approvals/expenses/{claim_to_decide}", COORDINATOR),
     ("approvals.approve_expense", "POST"):
         gate("/approvals/expenses/{claim_to_decide}/approve", COORDINATOR),
     ("approvals.approve_expense_cap", "POST"):
@@ -178,7 +179,7 @@ MATRIX: dict[tuple[str, str], Gate] = {
         gate("/approvals/expenses/{claim_to_decide}/approve-full", COORDINATOR),
     ("approvals.return_expense", "POST"):
         gate("/approvals/expenses/{claim_to_decide}/return", COORDINATOR),
-    ("approvals.adaptation", "GET"):
+    ("approvals.show_adaptation", "GET"):
         gate("/approvals/adaptations/{adaptation_to_decide}", COORDINATOR),
     ("approvals.approve_adaptation", "POST"):
         gate("/approvals/adaptations/{adaptation_to_decide}/approve", COORDINATOR),
@@ -316,15 +317,15 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("api.create_rate", "POST"): gate("/api/v1/rates", *MONEY_EDITORS),
     ("api.estimate", "POST"): gate("/api/v1/estimate", *ITEM_READERS),
     ("api.list_time_entries", "GET"): gate("/api/v1/time-entries", *ITEM_READERS),
-    ("api.create_time_entry", "POST"): gate("/api/v1/time-entries", *RECORDERS),
-    ("api.get_time_entry", "GET"): gate("/api/v1/time-entries/{entry}", *ITEM_READERS),
-    ("api.update_time_entry", "PATCH"): gate("/api/v1/time-entries/{entry}", *RECORDERS),
-    ("api.submit_time_entry", "POST"): gate("/api/v1/time-entries/{entry}/submit", *RECORDERS),
-    ("api.withdraw_time_entry", "POST"):
+    ("api.create_time", "POST"): gate("/api/v1/time-entries", *RECORDERS),
+    ("api.get_time", "GET"): gate("/api/v1/time-entries/{entry}", *ITEM_READERS),
+    ("api.update_time", "PATCH"): gate("/api/v1/time-entries/{entry}", *RECORDERS),
+    ("api.submit_time", "POST"): gate("/api/v1/time-entries/{entry}/submit", *RECORDERS),
+    ("api.withdraw_time", "POST"):
         gate("/api/v1/time-entries/{entry}/withdraw", *RECORDERS),
-    ("api.approve_time_entry", "POST"):
+    ("api.approve_time", "POST"):
         gate("/api/v1/time-entries/{entry_to_decide}/approve", COORDINATOR),
-    ("api.return_time_entry", "POST"):
+    ("api.return_time", "POST"):
         gate("/api/v1/time-entries/{entry_to_decide}/return", COORDINATOR),
     ("api.list_expenses", "GET"): gate("/api/v1/expenses", *ITEM_READERS),
     ("api.create_expense", "POST"): gate("/api/v1/expenses", *RECORDERS),
@@ -439,7 +440,7 @@ def build_world() -> World:
                 minutes=minutes,
             ),
         )
-        timesheets.submit_time_entry(actor=actor, entry=made)
+        items.submit_item(actor=actor, item=made)
         return made
 
     def claim(actor: User, pence: int, receipt: bool = False) -> Any:
@@ -457,7 +458,7 @@ def build_world() -> World:
         )
         if receipt:
             expenses.attach_receipt(actor=actor, claim=made, stream=_png(), filename="bus.png")
-        expenses.submit_expense(actor=actor, claim=made)
+        items.submit_item(actor=actor, item=made)
         return made
 
     def adaptation(actor: User, provision: str) -> Any:
@@ -473,21 +474,21 @@ def build_world() -> World:
                 payment="reimburse",
             ),
         )
-        adaptations.submit_request(actor=actor, item=made)
+        items.submit_item(actor=actor, item=made)
         return made
 
     # Paid on a slip: approved, put on a run and confirmed.
     paid = entry(coordinator, 60)
-    timesheets.approve_time_entry(actor=lead, entry=paid)
+    items.approve_item(actor=lead, item=paid)
     slip_run = payments.create_payment_run(actor=finance, cut_off=local_today())
     [issued] = payments.confirm_payment_run(actor=finance, run_id=slip_run.id)
     # Recorded by the coordinator for Robin: both may act on them; decided, so finance reads them.
     recorded_entry = entry(coordinator, 50)
-    timesheets.approve_time_entry(actor=lead, entry=recorded_entry)
+    items.approve_item(actor=lead, item=recorded_entry)
     recorded_claim = claim(coordinator, 450, receipt=True)
-    expenses.approve_expense(actor=lead, claim=recorded_claim)
+    items.approve_item(actor=lead, item=recorded_claim)
     recorded_adaptation = adaptation(coordinator, "gift")
-    adaptations.approve_request(actor=lead, item=recorded_adaptation)
+    items.approve_item(actor=lead, item=recorded_adaptation)
     adaptations.mark_provided(actor=lead, item=recorded_adaptation, actual_pence=1000)
     # Waiting in a draft run.
     run = payments.create_payment_run(actor=finance, cut_off=local_today())

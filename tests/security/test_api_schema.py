@@ -40,6 +40,7 @@ from tracker.budgets import services as budgets
 from tracker.dates import local_today
 from tracker.expenses import services as expenses
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects.models import Project
 from tracker.timesheets import services as timesheets
@@ -84,8 +85,8 @@ def build_world() -> dict[str, dict[str, str]]:
     # mileage claim, a draft and a submitted adaptation request.
     timesheets.create_time_entry(actor=w.person_user, data=entry_input(w, minutes=45))
     returned = timesheets.create_time_entry(actor=w.coordinator, data=entry_input(w, minutes=75))
-    timesheets.submit_time_entry(actor=w.coordinator, entry=returned)
-    timesheets.return_time_entry(actor=w.other_coordinator, entry=returned, reason="Which day?")
+    items.submit_item(actor=w.coordinator, item=returned)
+    items.return_item(actor=w.other_coordinator, item=returned, reason="Which day?")
     expenses.create_expense(
         actor=w.person_user,
         data=expenses.ClaimInput(
@@ -110,7 +111,7 @@ def build_world() -> dict[str, dict[str, str]]:
                 payment="supplier",
             ),
         )
-    adaptations.submit_request(actor=w.person_user, item=request)
+    items.submit_item(actor=w.person_user, item=request)
     # More people and projects, a fund with a funder, a budget and a draft payment run.
     paying.add_person("Alex")
     paying.add_person("Jo", method="cash")
@@ -146,7 +147,7 @@ def build_world() -> dict[str, dict[str, str]]:
             receipt_missing_reason="The machine gave no ticket",
         ),
     )
-    expenses.submit_expense(actor=w.coordinator, claim=waiting)
+    items.submit_item(actor=w.coordinator, item=waiting)
     db.session.commit()
     users = {
         "admin": make_user("admin"),

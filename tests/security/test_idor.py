@@ -69,6 +69,7 @@ from tracker.expenses import services as expenses
 from tracker.expenses.models import ExpenseClaim
 from tracker.expenses.services import ClaimInput
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects.models import (
     Fund,
@@ -202,13 +203,13 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("timesheets.edit", "POST"):
         probe("/time/{entry_draft}/edit", "entry_draft", *ITEM_PEOPLE, refused=(CO_COORDINATOR,),
               form=ENTRY_FORM),
-    ("timesheets.submit", "POST"):
+    ("items.submit_time", "POST"):
         probe("/time/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("timesheets.withdraw", "GET"):
+    ("items.withdraw_time", "GET"):
         probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("timesheets.withdraw", "POST"):
+    ("items.withdraw_time", "POST"):
         probe("/time/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
     ("expenses.show", "GET"):
@@ -222,13 +223,13 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("expenses.edit", "POST"):
         probe("/expenses/{claim_draft}/edit", "claim_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,), form=CLAIM_FORM),
-    ("expenses.submit", "POST"):
+    ("items.submit_expense", "POST"):
         probe("/expenses/{claim_draft}/submit", "claim_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("expenses.withdraw", "GET"):
+    ("items.withdraw_expense", "GET"):
         probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("expenses.withdraw", "POST"):
+    ("items.withdraw_expense", "POST"):
         probe("/expenses/{claim_sent}/withdraw", "claim_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
     ("adaptations.show", "GET"):
@@ -239,18 +240,18 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("adaptations.edit", "POST"):
         probe("/adaptations/{adaptation_draft}/edit", "adaptation_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,), form=ADAPTATION_FORM),
-    ("adaptations.submit", "POST"):
+    ("items.submit_adaptation", "POST"):
         probe("/adaptations/{adaptation_draft}/submit", "adaptation_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("adaptations.withdraw", "GET"):
+    ("items.withdraw_adaptation", "GET"):
         probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("adaptations.withdraw", "POST"):
+    ("items.withdraw_adaptation", "POST"):
         probe("/adaptations/{adaptation_sent}/withdraw", "adaptation_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
 
     # --- approvals: only coordinators of the item's project ---------------------------------
-    ("approvals.time_entry", "GET"):
+    ("approvals.show_time", "GET"):
         probe("/approvals/time/{entry_sent}", "entry_sent", *OTHER_COORDINATORS,
               owner=ROBINS_COORDINATOR),
     ("approvals.approve_time", "POST"):
@@ -258,7 +259,7 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("approvals.return_time", "POST"):
         probe("/approvals/time/{entry_sent}/return", "entry_sent", *OTHER_COORDINATORS,
               form={"return-reason": "Changed by someone else"}),
-    ("approvals.expense", "GET"):
+    ("approvals.show_expense", "GET"):
         probe("/approvals/expenses/{claim_sent}", "claim_sent", *OTHER_COORDINATORS,
               owner=ROBINS_COORDINATOR),
     ("approvals.approve_expense", "POST"):
@@ -271,7 +272,7 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
     ("approvals.return_expense", "POST"):
         probe("/approvals/expenses/{claim_sent}/return", "claim_sent", *OTHER_COORDINATORS,
               form={"return-reason": "Changed by someone else"}),
-    ("approvals.adaptation", "GET"):
+    ("approvals.show_adaptation", "GET"):
         probe("/approvals/adaptations/{adaptation_sent}", "adaptation_sent", *OTHER_COORDINATORS,
               owner=ROBINS_COORDINATOR),
     ("approvals.approve_adaptation", "POST"):
@@ -365,20 +366,20 @@ IDOR: dict[tuple[str, str], Probe | Shared] = {
                                                  "organisation's"),
 
     # --- the API: the same objects and the same outsiders -----------------------------------
-    ("api.get_time_entry", "GET"):
+    ("api.get_time", "GET"):
         probe("/api/v1/time-entries/{entry_sent}", "entry_sent", *ITEM_READERS),
-    ("api.update_time_entry", "PATCH"):
+    ("api.update_time", "PATCH"):
         probe("/api/v1/time-entries/{entry_draft}", "entry_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,), json={"minutes": 180, "notes": "Changed"}),
-    ("api.submit_time_entry", "POST"):
+    ("api.submit_time", "POST"):
         probe("/api/v1/time-entries/{entry_draft}/submit", "entry_draft", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("api.withdraw_time_entry", "POST"):
+    ("api.withdraw_time", "POST"):
         probe("/api/v1/time-entries/{entry_sent}/withdraw", "entry_sent", *ITEM_PEOPLE,
               refused=(CO_COORDINATOR,)),
-    ("api.approve_time_entry", "POST"):
+    ("api.approve_time", "POST"):
         probe("/api/v1/time-entries/{entry_sent}/approve", "entry_sent", *OTHER_COORDINATORS),
-    ("api.return_time_entry", "POST"):
+    ("api.return_time", "POST"):
         probe("/api/v1/time-entries/{entry_sent}/return", "entry_sent", *OTHER_COORDINATORS,
               json=REASON),
     ("api.get_expense", "GET"):
@@ -521,7 +522,7 @@ def build_world() -> World:
             ),
         )
         if send:
-            timesheets.submit_time_entry(actor=robin_user, entry=made)
+            items.submit_item(actor=robin_user, item=made)
         return made
 
     def claim(send: bool) -> ExpenseClaim:
@@ -538,7 +539,7 @@ def build_world() -> World:
         )
         expenses.attach_receipt(actor=robin_user, claim=made, stream=_png(), filename="bus.png")
         if send:
-            expenses.submit_expense(actor=robin_user, claim=made)
+            items.submit_item(actor=robin_user, item=made)
         return made
 
     def request(send: bool) -> AdaptationRequest:
@@ -555,16 +556,16 @@ def build_world() -> World:
             ),
         )
         if send:
-            adaptations.submit_request(actor=robin_user, item=made)
+            items.submit_item(actor=robin_user, item=made)
         return made
 
     paid = entry(60, send=True)
-    timesheets.approve_time_entry(actor=casey, entry=paid)
+    items.approve_item(actor=casey, item=paid)
     run = payments.create_payment_run(actor=finance, cut_off=local_today())
     [issued] = payments.confirm_payment_run(actor=finance, run_id=run.id)
     approved, provided = request(send=True), request(send=True)
     for item in (approved, provided):
-        adaptations.approve_request(actor=casey, item=item)
+        items.approve_item(actor=casey, item=item)
     adaptations.mark_provided(actor=casey, item=provided, actual_pence=19000)
     budget = budgets.save_budget(
         actor=finance,

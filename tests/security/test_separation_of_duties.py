@@ -18,6 +18,7 @@ from tracker.audit.models import AuditEvent
 from tracker.contributors.models import Contributor
 from tracker.errors import Forbidden
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.lifecycle import services as lifecycle
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
@@ -55,7 +56,7 @@ def test_colleague_cannot_patch_submit_or_approve_a_recorded_draft(client: Flask
     db.session.refresh(entry)
     assert (entry.minutes, entry.status) == (60, "draft")
     assert entry.last_changed_by_id == w.coordinator.id
-    events = db.session.query(AuditEvent).filter_by(entity_type="time_entry", entity_id=entry.id)
+    events = db.session.query(AuditEvent).filter_by(entity_type="time", entity_id=entry.id)
     assert {e.actor_id for e in events} == {w.coordinator.id}
 
 
@@ -104,11 +105,11 @@ def test_whoever_last_changed_or_submitted_an_item_cannot_decide_it(app: object)
     """Defence in depth: even if someone else's change or submission got through another way."""
     w = make_world()
     entry = _recorded_draft(w, _no_login_person(w))
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
     entry.last_changed_by_id = w.other_coordinator.id
     db.session.commit()
     try:
-        timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+        items.approve_item(actor=w.other_coordinator, item=entry)
     except Forbidden as refused:
         assert str(refused) == lifecycle.CHANGED
     else:
@@ -118,7 +119,7 @@ def test_whoever_last_changed_or_submitted_an_item_cannot_decide_it(app: object)
     entry.submitted_by_id = w.other_coordinator.id
     db.session.commit()
     try:
-        timesheets.return_time_entry(actor=w.other_coordinator, entry=entry, reason="x")
+        items.return_item(actor=w.other_coordinator, item=entry, reason="x")
     except Forbidden as refused:
         assert str(refused) == lifecycle.SUBMITTED
     else:
@@ -131,16 +132,16 @@ def test_contributor_edit_makes_them_the_last_changer(app: object) -> None:
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.coordinator, data=entry_input(w, minutes=60))
     timesheets.update_time_entry(actor=w.person_user, entry=entry, data=entry_input(w, minutes=90))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
     db.session.commit()
     assert entry.last_changed_by_id == w.person_user.id
     assert entry.submitted_by_id == w.person_user.id
     # The recorder still may not decide it; the colleague may.
     try:
-        timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+        items.approve_item(actor=w.coordinator, item=entry)
     except Forbidden:
         pass
     else:
         raise AssertionError("the recorder approved it")
-    timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+    items.approve_item(actor=w.other_coordinator, item=entry)
     assert entry.status == "approved"

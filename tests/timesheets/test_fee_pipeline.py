@@ -20,6 +20,7 @@ from tests.items import World, entry_input, make_world
 from tracker.approvals import services as approvals
 from tracker.errors import TrackerError
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.payments import services as payments
 from tracker.projects import services as projects
 from tracker.rates import services as rates
@@ -65,7 +66,7 @@ def test_every_place_gives_the_same_fee(
         for _ in range(2)
     ]
     for entry in entries:
-        timesheets.submit_time_entry(actor=recorder, entry=entry)
+        items.submit_item(actor=recorder, item=entry)
     db.session.commit()
 
     estimate = timesheets.estimate_entry(entries[0])
@@ -87,7 +88,7 @@ def test_every_place_gives_the_same_fee(
         f"{w.person.reference},{w.project.code},Meeting,04/05/2026,{minutes},{choice}\r\n"
     )
     preview = importer.preview_import(actor=recorder, text=sheet)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entries[0])
+    items.approve_item(actor=w.coordinator, item=entries[0])
     outcome = approvals.bulk_approve(actor=w.coordinator, refs=[("time", entries[1].id)])
     db.session.commit()
 
@@ -115,8 +116,8 @@ def test_unpaid_work_needs_no_rate_and_is_approved_at_nothing(paying: Any) -> No
     )
     estimate = timesheets.estimate_entry(entry)
     assert (estimate.unpaid, estimate.fee_pence, estimate.message) == (True, 0, None)
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
-    timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
+    items.approve_item(actor=w.other_coordinator, item=entry)
     db.session.commit()
     assert (entry.status, entry.fee_pence, entry.rate_id, entry.billable_minutes) == (
         "approved",
@@ -141,7 +142,7 @@ def test_the_queue_and_the_item_page_say_the_work_is_unpaid(client: FlaskClient)
     entry = timesheets.create_time_entry(
         actor=w.person_user, data=entry_input(w, activity_type_id=chat.id, minutes=30)
     )
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
     db.session.commit()
     sign_in(client, w.person_user.email)
     assert "None: this kind of work is unpaid" in client.get(f"/time/{entry.id}").text

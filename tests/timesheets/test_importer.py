@@ -65,7 +65,7 @@ def test_submit_sends_each_entry_for_another_coordinator_to_approve(app: Flask) 
     db.session.commit()
     assert entries[0].status == "submitted"
     actions = set(db.session.scalars(db.select(AuditEvent.action)))
-    assert {"time_entry.created", "time_entry.submit"} <= actions
+    assert {"time.created", "time.submit"} <= actions
 
 
 def test_one_bad_row_means_nothing_is_saved_and_the_row_is_named(app: Flask) -> None:

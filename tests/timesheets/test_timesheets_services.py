@@ -13,6 +13,9 @@ from tracker.audit.models import AuditEvent
 from tracker.contributors.models import ContributorThreshold
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db
+from tracker.items import services as items
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import ItemKind
 from tracker.rates import services as rates
 from tracker.timesheets import services as timesheets
 
@@ -21,8 +24,8 @@ def test_contributor_logs_submits_and_coordinator_approves_at_the_agreed_rate(ap
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
     assert entry.status == "draft" and entry.recorded_by_id == w.person_user.id
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     assert entry.status == "approved"
     assert (entry.billable_minutes, entry.calculated_fee_pence, entry.fee_pence) == (60, 1380, 1380)
     snapshot = json.loads(entry.rate_snapshot or "{}")
@@ -33,8 +36,8 @@ def test_contributor_logs_submits_and_coordinator_approves_at_the_agreed_rate(ap
 def test_approved_fee_never_changes_when_rates_change(app) -> None:
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     rates.create_rate(
         actor=make_user("finance"),
         data=rates.RateInput(
@@ -59,7 +62,7 @@ def test_no_rate_means_it_cannot_be_submitted_and_says_so_plainly(app) -> None:
         actor=w.person_user, data=entry_input(w, work_date=date(2026, 3, 31))
     )
     with pytest.raises(TrackerError) as caught:
-        timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+        items.submit_item(actor=w.person_user, item=entry)
     assert "There is no agreed rate for Meeting on 31 March 2026" in caught.value.message
     assert entry.status == "draft"
 
@@ -70,10 +73,10 @@ def test_nobody_approves_their_own_work(app) -> None:
     entry = timesheets.create_time_entry(
         actor=w.coordinator, data=entry_input(w, contributor_id=own.id)
     )
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
     with pytest.raises(Forbidden, match="your own work"):
-        timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
-    timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+        items.approve_item(actor=w.coordinator, item=entry)
+    items.approve_item(actor=w.other_coordinator, item=entry)
     assert entry.status == "approved"
 
 
@@ -83,23 +86,23 @@ def test_the_recorder_cannot_approve_what_they_recorded(app) -> None:
     entry = timesheets.create_time_entry(
         actor=w.coordinator, data=entry_input(w, contributor_id=paper.id)
     )
-    timesheets.submit_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.coordinator, item=entry)
     with pytest.raises(Forbidden, match="recorded this yourself"):
-        timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
-    timesheets.approve_time_entry(actor=w.other_coordinator, entry=entry)
+        items.approve_item(actor=w.coordinator, item=entry)
+    items.approve_item(actor=w.other_coordinator, item=entry)
 
 
 def test_coordinator_of_another_project_cannot_decide_or_record(app) -> None:
     w = make_world()
     stranger = make_user("coordinator")
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
     with pytest.raises(Forbidden):
-        timesheets.approve_time_entry(actor=stranger, entry=entry)
+        items.approve_item(actor=stranger, item=entry)
     with pytest.raises(NotFound):
         timesheets.create_time_entry(actor=stranger, data=entry_input(w))
     with pytest.raises(NotFound):
-        timesheets.get_visible_entry(stranger, entry.id)
+        lifecycle.get_visible(stranger, ItemKind.TIME, entry.id)
 
 
 def test_contributor_cannot_see_another_contributors_entry(app) -> None:
@@ -108,34 +111,34 @@ def test_contributor_cannot_see_another_contributors_entry(app) -> None:
     make_contributor(user=other_user, projects_=[w.project])
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
     with pytest.raises(NotFound):
-        timesheets.get_visible_entry(other_user, entry.id)
-    assert timesheets.get_visible_entry(w.person_user, entry.id) is entry
+        lifecycle.get_visible(other_user, ItemKind.TIME, entry.id)
+    assert lifecycle.get_visible(w.person_user, ItemKind.TIME, entry.id) is entry
 
 
 def test_return_needs_a_reason_and_the_contributor_can_fix_and_resubmit(app) -> None:
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
     with pytest.raises(TrackerError):
-        timesheets.return_time_entry(actor=w.coordinator, entry=entry, reason="  ")
-    timesheets.return_time_entry(actor=w.coordinator, entry=entry, reason="Was it 2 hours?")
+        items.return_item(actor=w.coordinator, item=entry, reason="  ")
+    items.return_item(actor=w.coordinator, item=entry, reason="Was it 2 hours?")
     assert entry.status == "returned" and entry.return_reason == "Was it 2 hours?"
     timesheets.update_time_entry(actor=w.person_user, entry=entry, data=entry_input(w, minutes=120))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
     assert entry.status == "submitted" and entry.return_reason is None
 
 
 def test_withdraw_only_before_a_decision(app) -> None:
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.withdraw_time_entry(actor=w.person_user, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.withdraw_item(actor=w.person_user, item=entry)
     assert entry.status == "withdrawn"
     second = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=second)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=second)
+    items.submit_item(actor=w.person_user, item=second)
+    items.approve_item(actor=w.coordinator, item=second)
     with pytest.raises(Conflict, match="already been decided"):
-        timesheets.withdraw_time_entry(actor=w.person_user, entry=second)
+        items.withdraw_item(actor=w.person_user, item=second)
 
 
 def test_declined_fee_is_zero_but_calculated_fee_and_hours_are_kept(app) -> None:
@@ -143,8 +146,8 @@ def test_declined_fee_is_zero_but_calculated_fee_and_hours_are_kept(app) -> None
     entry = timesheets.create_time_entry(
         actor=w.person_user, data=entry_input(w, fee_choice="decline")
     )
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     assert (entry.fee_pence, entry.calculated_fee_pence, entry.minutes) == (0, 1380, 50)
 
 
@@ -154,12 +157,12 @@ def test_reduced_fee_must_be_less_than_the_full_fee(app) -> None:
         actor=w.person_user, data=entry_input(w, fee_choice="reduce", fee_requested_pence=5000)
     )
     with pytest.raises(TrackerError, match="less than the full fee"):
-        timesheets.submit_time_entry(actor=w.person_user, entry=too_much)
+        items.submit_item(actor=w.person_user, item=too_much)
     entry = timesheets.create_time_entry(
         actor=w.person_user, data=entry_input(w, fee_choice="reduce", fee_requested_pence=2000)
     )
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     assert (entry.fee_pence, entry.calculated_fee_pence) == (2000, 4125)
 
 
@@ -183,9 +186,9 @@ def test_benefit_warning_when_an_approval_passes_a_chosen_threshold(app) -> None
     )
     db.session.commit()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    warnings = timesheets.submit_time_entry(actor=w.person_user, entry=entry)
+    warnings = items.submit_item(actor=w.person_user, item=entry)
     assert [x.threshold.label for x in warnings] == ["Permitted work lower limit"]
-    assert timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    assert items.approve_item(actor=w.coordinator, item=entry)
 
 
 def test_no_warning_for_someone_who_did_not_opt_in(app) -> None:
@@ -198,29 +201,29 @@ def test_no_warning_for_someone_who_did_not_opt_in(app) -> None:
     )
     db.session.commit()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    assert timesheets.submit_time_entry(actor=w.person_user, entry=entry) == []
+    assert items.submit_item(actor=w.person_user, item=entry) == []
 
 
 def test_every_transition_is_audited(app) -> None:
     w = make_world()
     entry = timesheets.create_time_entry(actor=w.person_user, data=entry_input(w))
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.return_time_entry(actor=w.coordinator, entry=entry, reason="Check")
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.return_item(actor=w.coordinator, item=entry, reason="Check")
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     actions = list(
         db.session.scalars(
             db.select(AuditEvent.action)
-            .filter_by(entity_type="time_entry", entity_id=entry.id)
+            .filter_by(entity_type="time", entity_id=entry.id)
             .order_by(AuditEvent.id)
         )
     )
     assert actions == [
-        "time_entry.created",
-        "time_entry.submit",
-        "time_entry.return",
-        "time_entry.submit",
-        "time_entry.approve",
+        "time.created",
+        "time.submit",
+        "time.return",
+        "time.submit",
+        "time.approve",
     ]
 
 

@@ -17,6 +17,7 @@ from tests.factories import make_contributor, make_project, make_user
 from tests.items import World, entry_input, make_world
 from tracker.contributors.models import ContributorThreshold
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.rates import services as rates
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
@@ -129,8 +130,8 @@ def test_withdraw_asks_first_then_withdraws(client: FlaskClient) -> None:
 def test_approved_time_cannot_be_changed_and_says_why(client: FlaskClient) -> None:
     w = make_world()
     entry = _draft(w)
-    timesheets.submit_time_entry(actor=w.person_user, entry=entry)
-    timesheets.approve_time_entry(actor=w.coordinator, entry=entry)
+    items.submit_item(actor=w.person_user, item=entry)
+    items.approve_item(actor=w.coordinator, item=entry)
     db.session.commit()
     sign_in(client, w.person_user.email)
     page = client.get(f"/time/{entry.id}/edit", follow_redirects=True)

@@ -7,23 +7,18 @@ provided at its actual cost, and then follows the payment lifecycle like any oth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, or_, select
-
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
-from tracker.audit.services import diff, record
 from tracker.auth.models import User
-from tracker.contributors.models import Contributor
 from tracker.dates import utc_now
-from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
+from tracker.errors import Conflict, Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import is_editable
 from tracker.projects.models import Project
-from tracker.projects.services import coordinated_project_ids_query, coordinates
-from tracker.timesheets.services import check_can_record
+from tracker.projects.services import coordinates
+from tracker.rates.domain import ThresholdWarning
 
 PROVISIONS = {"loan": "A loan", "gift": "A gift to keep", "service": "A service"}
 PAYMENTS = {
@@ -31,31 +26,7 @@ PAYMENTS = {
     "reimburse": "I pay and the organisation pays me back",
 }
 MAX_PENCE = 1_000_000
-
-
-def visible_requests_query(user: User) -> Select[AdaptationRequest]:
-    if user.has_role("admin"):
-        return select(AdaptationRequest)
-    conditions = [
-        AdaptationRequest.contributor_id.in_(
-            select(Contributor.id).where(Contributor.user_id == user.id)
-        ),
-        AdaptationRequest.recorded_by_id == user.id,
-    ]
-    if user.has_role("coordinator"):
-        conditions.append(AdaptationRequest.project_id.in_(coordinated_project_ids_query(user)))
-    if user.has_role("finance"):
-        conditions.append(AdaptationRequest.payment_status.is_not(None))
-    return select(AdaptationRequest).where(or_(*conditions))
-
-
-def get_visible_request(user: User, request_id: int) -> AdaptationRequest:
-    found = db.session.scalar(
-        visible_requests_query(user).where(AdaptationRequest.id == request_id)
-    )
-    if found is None:
-        raise NotFound("That request was not found.")
-    return found
+PRIVATE = frozenset({"description"})  # kept out of the audit trail
 
 
 @dataclass(frozen=True)
@@ -105,92 +76,34 @@ def _checked(data: RequestInput) -> dict[str, object]:
 
 
 def create_request(*, actor: User, data: RequestInput) -> AdaptationRequest:
-    values = _checked(data)
-    assert data.contributor_id is not None and data.project_id is not None
-    check_can_record(actor, data.contributor_id, data.project_id)
-    item = AdaptationRequest(
-        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
-    )
-    db.session.add(item)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="adaptation.created",
-        entity_type="adaptation",
-        entity_id=item.id,
-        changes={k: (None, v) for k, v in values.items() if k != "description"},
+    item: AdaptationRequest = lifecycle.create_item(
+        actor, AdaptationRequest, _checked(data), private=PRIVATE
     )
     return item
 
 
 def update_request(*, actor: User, item: AdaptationRequest, data: RequestInput) -> None:
-    lifecycle.check_can_act_for(actor, item)
-    if not is_editable(item.status):
-        raise Conflict("Only a draft, or a request sent back to you, can be changed.")
-    values = _checked(RequestInput(**{**data.__dict__, "contributor_id": item.contributor_id}))
-    assert data.project_id is not None
-    check_can_record(actor, item.contributor_id, data.project_id)
-    changes = diff(item, values)
-    if changes:
-        lifecycle.mark_changed(item, actor)
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="adaptation.updated",
-            entity_type="adaptation",
-            entity_id=item.id,
-            changes={k: v for k, v in changes.items() if k != "description"},
-        )
+    lifecycle.check_can_change(actor, item)
+    values = _checked(replace(data, contributor_id=item.contributor_id))
+    lifecycle.save_changes(actor, item, values, private=PRIVATE)
 
 
-def submit_request(*, actor: User, item: AdaptationRequest) -> None:
-    lifecycle.check_can_act_for(actor, item)
-    lifecycle.move(item, "submit", actor=actor, entity_type="adaptation")
+# --- the kind's checks in the one lifecycle (tracker/items/services.py) ----------------------
 
 
-def withdraw_request(*, actor: User, item: AdaptationRequest) -> None:
-    lifecycle.check_can_act_for(actor, item)
-    lifecycle.move(item, "withdraw", actor=actor, entity_type="adaptation")
+def before_submit(item: AdaptationRequest) -> list[ThresholdWarning]:
+    """Nothing more to check: the coordinator decides what is needed."""
+    return []
 
 
-def approve_request(*, actor: User, item: AdaptationRequest) -> None:
-    lifecycle.check_can_decide(actor, item)
-    lifecycle.move(item, "approve", actor=actor, entity_type="adaptation")
+def before_approve(
+    item: AdaptationRequest,
+) -> tuple[dict[str, tuple[object, object]], list[ThresholdWarning]]:
+    """Nothing is paid yet: a reimbursement becomes payable once it is provided."""
+    return {}, []
 
 
-def _reason(reason: str) -> str:
-    if not reason.strip():
-        raise TrackerError(
-            "Give a reason the contributor will see.", fields={"reason": "Enter a reason"}
-        )
-    return reason.strip()
-
-
-def decline_request(*, actor: User, item: AdaptationRequest, reason: str) -> None:
-    lifecycle.check_can_decide(actor, item)
-    text = _reason(reason)
-    lifecycle.move(
-        item,
-        "decline",
-        actor=actor,
-        entity_type="adaptation",
-        changes={"return_reason": (None, text)},
-    )
-    item.return_reason = text
-
-
-def return_request(*, actor: User, item: AdaptationRequest, reason: str) -> None:
-    lifecycle.check_can_decide(actor, item)
-    text = _reason(reason)
-    lifecycle.move(
-        item,
-        "return",
-        actor=actor,
-        entity_type="adaptation",
-        changes={"return_reason": (None, text)},
-    )
-    item.return_reason = text
+# --- the kind's own actions -------------------------------------------------------------------
 
 
 def _check_manages(actor: User, item: AdaptationRequest) -> None:
@@ -214,7 +127,6 @@ def mark_provided(*, actor: User, item: AdaptationRequest, actual_pence: int | N
         item,
         "provide",
         actor=actor,
-        entity_type="adaptation",
         changes={"actual_pence": (None, actual_pence)},
     )
     if item.payment == "reimburse":
@@ -227,4 +139,4 @@ def mark_loan_returned(*, actor: User, item: AdaptationRequest) -> None:
     if item.provision != "loan":
         raise Conflict("Only a loan can be marked as returned.")
     item.loan_returned_at = utc_now()
-    lifecycle.move(item, "return_loan", actor=actor, entity_type="adaptation")
+    lifecycle.move(item, "return_loan", actor=actor)

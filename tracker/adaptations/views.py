@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 
 from tracker.adaptations import services
 from tracker.adaptations.forms import PROVISION_HINTS, RequestForm
@@ -13,6 +13,7 @@ from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.contributions.recording import (
     ask_who,
+    change_refusal,
     contributor_page,
     fill_project_choices,
     for_whom,
@@ -21,7 +22,8 @@ from tracker.contributors.models import Contributor
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import TRANSITIONS, is_editable
+from tracker.lifecycle.domain import WITHDRAWABLE, is_editable
+from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
 from tracker.projects.models import Project
 from tracker.security import acting_user
@@ -30,8 +32,7 @@ from tracker.web import show_service_error
 bp = Blueprint("adaptations", __name__, url_prefix="/adaptations")
 RECORDERS = ("contributor", "coordinator")
 READERS = ("contributor", "coordinator", "finance", "admin")
-REQUEST = "/<int(max=2147483647):request_id>"
-WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+ITEM = "/<int(max=2147483647):item_id>"
 
 
 def _request_input(form: RequestForm, contributor_id: int) -> services.RequestInput:
@@ -81,15 +82,15 @@ def new() -> Any:
         else:
             db.session.commit()
             flash("Saved. Check the details, then send the request.", "success")
-            return redirect(url_for("adaptations.show", request_id=item.id))
+            return redirect(url_for("adaptations.show", item_id=item.id))
     return _form_page(form, contributor, None)
 
 
-@bp.route(REQUEST)
+@bp.route(ITEM)
 @access(*READERS)
-def show(request_id: int) -> Any:
+def show(item_id: int) -> Any:
     user = acting_user()
-    item = services.get_visible_request(user, request_id)
+    item = lifecycle.get_visible(user, ItemKind.ADAPTATION, item_id)
     contributor = db.session.get(Contributor, item.contributor_id)
     recorder = db.session.get(User, item.recorded_by_id)
     assert contributor is not None and recorder is not None
@@ -109,25 +110,6 @@ def show(request_id: int) -> Any:
     )
 
 
-def _change_refusal(user: User, item: AdaptationRequest) -> str | None:
-    """Why this person cannot change the request now, in plain words; None when they can."""
-    if not lifecycle.can_act_for(user, item):
-        return "Only the contributor, or the person who recorded this, can change it."
-    if item.status == "submitted":
-        return (
-            "This request has been sent, so it cannot be changed now. "
-            "If something is wrong, you can withdraw it and ask again."
-        )
-    if item.status == "withdrawn":
-        return "This request was withdrawn, so it cannot be changed."
-    if not is_editable(item.status):
-        return (
-            "This request has been decided, so it cannot be changed. "
-            "If something is wrong, please talk to your coordinator."
-        )
-    return None
-
-
 def _request_data(item: AdaptationRequest) -> dict[str, Any]:
     return {
         "project_id": item.project_id,
@@ -140,15 +122,15 @@ def _request_data(item: AdaptationRequest) -> dict[str, Any]:
     }
 
 
-@bp.route(REQUEST + "/edit", methods=["GET", "POST"])
+@bp.route(ITEM + "/edit", methods=["GET", "POST"])
 @access(*RECORDERS)
-def edit(request_id: int) -> Any:
+def edit(item_id: int) -> Any:
     user = acting_user()
-    item = services.get_visible_request(user, request_id)
-    refusal = _change_refusal(user, item)
+    item = lifecycle.get_visible(user, ItemKind.ADAPTATION, item_id)
+    refusal = change_refusal(user, item)
     if refusal:
         flash(refusal, "info")
-        return redirect(url_for("adaptations.show", request_id=request_id))
+        return redirect(url_for("adaptations.show", item_id=item_id))
     contributor = db.session.get(Contributor, item.contributor_id)
     assert contributor is not None
     form = RequestForm(data=_request_data(item))
@@ -164,47 +146,5 @@ def edit(request_id: int) -> Any:
         else:
             db.session.commit()
             flash("Your changes are saved. Check them, then send the request.", "success")
-            return redirect(url_for("adaptations.show", request_id=request_id))
+            return redirect(url_for("adaptations.show", item_id=item_id))
     return _form_page(form, contributor, item)
-
-
-@bp.route(REQUEST + "/submit", methods=["POST"])
-@access(*RECORDERS)
-def submit(request_id: int) -> Any:
-    user = acting_user()
-    item = services.get_visible_request(user, request_id)
-    try:
-        services.submit_request(actor=user, item=item)
-    except TrackerError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash("Your request has been sent. Your coordinator will look at it.", "success")
-    return redirect(url_for("adaptations.show", request_id=request_id))
-
-
-@bp.route(REQUEST + "/withdraw", methods=["GET", "POST"])
-@access(*RECORDERS)
-def withdraw(request_id: int) -> Any:
-    user = acting_user()
-    item = services.get_visible_request(user, request_id)
-    if request.method == "POST":
-        try:
-            services.withdraw_request(actor=user, item=item)
-        except TrackerError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-        else:
-            db.session.commit()
-            flash("Withdrawn. We will not go ahead with this request.", "success")
-        return redirect(url_for("adaptations.show", request_id=request_id))
-    if not lifecycle.can_act_for(user, item) or item.status not in WITHDRAWABLE:
-        flash("This cannot be withdrawn now.", "info")
-        return redirect(url_for("adaptations.show", request_id=request_id))
-    return contributor_page(
-        "contributions/withdraw.html",
-        what="this request",
-        back=url_for("adaptations.show", request_id=request_id),
-        action=url_for("adaptations.withdraw", request_id=request_id),
-    )

@@ -65,6 +65,9 @@ from tracker.api import (  # noqa: E402,F401
 )
 
 # isort: split
+from tracker.api import item_routes  # noqa: E402,F401
+
+# isort: split
 from tracker.api import payments  # noqa: E402,F401
 
 # isort: split

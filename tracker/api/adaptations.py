@@ -15,15 +15,10 @@ from tracker.api.items import (
     NULLABLE_PENCE,
     NULLABLE_STRING,
     READERS,
-    REASON,
-    RECORDERS,
-    check_project_visible,
-    contributor_for,
+    ApiKind,
     filtered,
     optional_money,
     plausible_date,
-    reason,
-    unchanged_contributor,
 )
 from tracker.api.spec import (
     ID,
@@ -36,7 +31,10 @@ from tracker.api.spec import (
 )
 from tracker.auth.access import access
 from tracker.auth.models import User
+from tracker.contributors.models import Contributor
 from tracker.extensions import db
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import ItemKind
 from tracker.security import acting_user
 
 REQUEST = "/adaptations/<id:adaptation_id>"
@@ -117,10 +115,11 @@ def adaptation_json(item: AdaptationRequest) -> dict[str, Any]:
 
 def _item(adaptation_id: int) -> tuple[User, AdaptationRequest]:
     actor = acting_user()
-    return actor, adaptations.get_visible_request(actor, adaptation_id)
+    item: AdaptationRequest = lifecycle.get_visible(actor, ItemKind.ADAPTATION, adaptation_id)
+    return actor, item
 
 
-def _read(body: Body, item: AdaptationRequest | None = None) -> dict[str, Any]:
+def _read(body: Body, item: AdaptationRequest | None) -> dict[str, Any]:
     """The request's fields from the body; for PATCH (`item` given) fields not sent stay."""
     required = item is None
     readers: dict[str, Callable[[], Any]] = {
@@ -161,7 +160,7 @@ def _read(body: Body, item: AdaptationRequest | None = None) -> dict[str, Any]:
 )
 def list_adaptations() -> Any:
     query = filtered(
-        adaptations.visible_requests_query(acting_user()),
+        lifecycle.visible_query(acting_user(), ItemKind.ADAPTATION),
         AdaptationRequest,
         date_column=None,
         statuses=ADAPTATION_STATUSES,
@@ -169,120 +168,6 @@ def list_adaptations() -> Any:
         payment=(AdaptationRequest.payment, adaptations.PAYMENTS),
     )
     return paginate(query.order_by(AdaptationRequest.id.desc()), adaptation_json)
-
-
-@bp.post("/adaptations")
-@access(*RECORDERS)
-@operation(
-    "Ask for equipment or an adaptation (a draft)",
-    request=ADAPTATION,
-    response=ADAPTATION,
-    status=201,
-    errors=(404,),  # a contributor_id the user may not see
-)
-def create_adaptation() -> Any:
-    body = json_body(message="Check the details of the request.")
-    contributor_id = body.ident("contributor_id", required=False)
-    values = _read(body)
-    body.check()
-    actor = acting_user()
-    contributor = contributor_for(actor, contributor_id)
-    check_project_visible(actor, values["project_id"])
-    data = adaptations.RequestInput(
-        contributor_id=contributor.id if contributor else None, **values
-    )
-    item = adaptations.create_request(actor=actor, data=data)
-    db.session.commit()
-    return adaptation_json(item), 201
-
-
-@bp.get(REQUEST)
-@access(*READERS)
-@operation("One request you may see", response=ADAPTATION)
-def get_adaptation(adaptation_id: int) -> Any:
-    return adaptation_json(_item(adaptation_id)[1])
-
-
-@bp.patch(REQUEST)
-@access(*RECORDERS)
-@operation(
-    "Change a draft request, or one sent back to you",
-    description="Send only the fields to change.",
-    request=ADAPTATION,
-    response=ADAPTATION,
-)
-def update_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    body = json_body(message="Check the details of the request.")
-    unchanged_contributor(body, item.contributor_id)
-    values = _read(body, item)
-    body.check()
-    if values["project_id"] != item.project_id:
-        check_project_visible(actor, values["project_id"])
-    data = adaptations.RequestInput(contributor_id=item.contributor_id, **values)
-    adaptations.update_request(actor=actor, item=item, data=data)
-    db.session.commit()
-    return adaptation_json(item)
-
-
-@bp.post(REQUEST + "/submit")
-@access(*RECORDERS)
-@operation("Send a request to the coordinator", response=ADAPTATION)
-def submit_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    adaptations.submit_request(actor=actor, item=item)
-    db.session.commit()
-    return adaptation_json(item)
-
-
-@bp.post(REQUEST + "/withdraw")
-@access(*RECORDERS)
-@operation("Withdraw a request before it is decided", response=ADAPTATION)
-def withdraw_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    adaptations.withdraw_request(actor=actor, item=item)
-    db.session.commit()
-    return adaptation_json(item)
-
-
-@bp.post(REQUEST + "/approve")
-@access(*DECIDERS)
-@operation(
-    "Approve a request",
-    description="Nobody approves their own request or one they recorded (403).",
-    response=ADAPTATION,
-)
-def approve_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    adaptations.approve_request(actor=actor, item=item)
-    db.session.commit()
-    return adaptation_json(item)
-
-
-@bp.post(REQUEST + "/decline")
-@access(*DECIDERS)
-@operation("Decline a request with a reason", request=REASON, response=ADAPTATION)
-def decline_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    body = json_body(message="Give a reason the contributor will see.")
-    text = reason(body)
-    body.check()
-    adaptations.decline_request(actor=actor, item=item, reason=text)
-    db.session.commit()
-    return adaptation_json(item)
-
-
-@bp.post(REQUEST + "/return")
-@access(*DECIDERS)
-@operation("Send a request back with a reason", request=REASON, response=ADAPTATION)
-def return_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
-    body = json_body(message="Give a reason the contributor will see.")
-    text = reason(body)
-    body.check()
-    adaptations.return_request(actor=actor, item=item, reason=text)
-    db.session.commit()
-    return adaptation_json(item)
 
 
 @bp.post(REQUEST + "/provided")
@@ -311,3 +196,24 @@ def loan_returned(adaptation_id: int) -> Any:
     adaptations.mark_loan_returned(actor=actor, item=item)
     db.session.commit()
     return adaptation_json(item)
+
+
+def _input(contributor: Contributor | None, values: dict[str, Any]) -> adaptations.RequestInput:
+    return adaptations.RequestInput(
+        contributor_id=contributor.id if contributor else None, **values
+    )
+
+
+API: ApiKind = ApiKind(
+    schema=ADAPTATION,
+    json=adaptation_json,
+    read=_read,
+    make_input=_input,
+    create=lambda actor, data: adaptations.create_request(actor=actor, data=data),
+    update=lambda actor, item, data: adaptations.update_request(actor=actor, item=item, data=data),
+    message="Check the details of the request.",
+    create_summary="Ask for equipment or an adaptation (a draft)",
+    create_description="The request remembers who recorded it.",
+    submit_note="The coordinator decides what is needed.",
+    approve_note="A reimbursed request becomes payable once it is provided.",
+)

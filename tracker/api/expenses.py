@@ -10,24 +10,18 @@ from typing import Any
 from flask import request
 
 from tracker.api import bp
-from tracker.api.common import Body, field_names, iso, json_body, money, paginate
+from tracker.api.common import Body, iso, money, paginate
 from tracker.api.items import (
-    DECIDERS,
     NULLABLE_MONEY,
     NULLABLE_PENCE,
     NULLABLE_STRING,
     READERS,
-    REASON,
     RECORDERS,
-    check_project_visible,
-    contributor_for,
+    ApiKind,
     filtered,
     filters,
-    optional_body,
     optional_money,
     plausible_date,
-    reason,
-    unchanged_contributor,
 )
 from tracker.api.spec import (
     BOOLEAN,
@@ -42,10 +36,13 @@ from tracker.api.spec import (
 )
 from tracker.auth.access import access
 from tracker.auth.models import User
+from tracker.contributors.models import Contributor
 from tracker.errors import TrackerError
 from tracker.expenses import services as expenses
 from tracker.expenses.models import CATEGORY_CODES, ExpenseClaim
 from tracker.extensions import db
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
 from tracker.security import acting_user
 
@@ -165,7 +162,8 @@ def expense_json(claim: ExpenseClaim) -> dict[str, Any]:
 
 def _claim(expense_id: int) -> tuple[User, ExpenseClaim]:
     actor = acting_user()
-    return actor, expenses.get_visible_claim(actor, expense_id)
+    claim: ExpenseClaim = lifecycle.get_visible(actor, ItemKind.EXPENSE, expense_id)
+    return actor, claim
 
 
 def _miles(body: Body) -> str | None:
@@ -180,7 +178,7 @@ def _miles(body: Body) -> str | None:
     return value
 
 
-def _read(body: Body, claim: ExpenseClaim | None = None) -> dict[str, Any]:
+def _read(body: Body, claim: ExpenseClaim | None) -> dict[str, Any]:
     """The claim's fields from the body; for PATCH (`claim` given) fields not sent stay."""
     required = claim is None
     readers: dict[str, Callable[[], Any]] = {
@@ -242,7 +240,7 @@ def _current(claim: ExpenseClaim) -> dict[str, Any]:
 )
 def list_expenses() -> Any:
     query = filtered(
-        expenses.visible_claims_query(acting_user()),
+        lifecycle.visible_query(acting_user(), ItemKind.EXPENSE),
         ExpenseClaim,
         date_column=ExpenseClaim.claim_date,
         statuses=ITEM_STATUSES,
@@ -250,63 +248,6 @@ def list_expenses() -> Any:
     )
     query = query.order_by(ExpenseClaim.claim_date.desc(), ExpenseClaim.id.desc())
     return paginate(query, expense_json)
-
-
-@bp.post("/expenses")
-@access(*RECORDERS)
-@operation(
-    "Record an expense claim as a draft",
-    description="Mileage takes `miles`, `vehicle` and `passengers`, and the amount is worked out "
-    "from the dated mileage rates. Other categories take `amount_pence`. Add the receipt with "
-    "POST /api/v1/expenses/{expense_id}/receipt, or give `receipt_missing_reason`.",
-    request=EXPENSE,
-    response=EXPENSE,
-    status=201,
-    errors=(404,),  # a contributor_id the user may not see
-)
-def create_expense() -> Any:
-    body = json_body(message="Check the details of the claim.")
-    contributor_id = body.ident("contributor_id", required=False)
-    values = _read(body)
-    body.check()
-    actor = acting_user()
-    contributor = contributor_for(actor, contributor_id)
-    check_project_visible(actor, values["project_id"])
-    data = expenses.ClaimInput(contributor_id=contributor.id if contributor else None, **values)
-    with field_names(API_NAMES):
-        claim = expenses.create_expense(actor=actor, data=data)
-    db.session.commit()
-    return expense_json(claim), 201
-
-
-@bp.get(CLAIM)
-@access(*READERS)
-@operation("One expense claim you may see", response=EXPENSE)
-def get_expense(expense_id: int) -> Any:
-    return expense_json(_claim(expense_id)[1])
-
-
-@bp.patch(CLAIM)
-@access(*RECORDERS)
-@operation(
-    "Change a draft claim, or one sent back to you",
-    description="Send only the fields to change.",
-    request=EXPENSE,
-    response=EXPENSE,
-)
-def update_expense(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
-    body = json_body(message="Check the details of the claim.")
-    unchanged_contributor(body, claim.contributor_id)
-    values = _read(body, claim)
-    body.check()
-    if values["project_id"] != claim.project_id:
-        check_project_visible(actor, values["project_id"])
-    data = expenses.ClaimInput(contributor_id=claim.contributor_id, **values)
-    with field_names(API_NAMES):
-        expenses.update_expense(actor=actor, claim=claim, data=data)
-    db.session.commit()
-    return expense_json(claim)
 
 
 @bp.post(CLAIM + "/receipt")
@@ -340,61 +281,26 @@ def _safe_name(filename: str) -> str:
     return cleaned.strip() or "receipt"
 
 
-@bp.post(CLAIM + "/submit")
-@access(*RECORDERS)
-@operation(
-    "Send a claim for approval",
-    description="A receipt, or a reason it is missing, is needed (not for mileage).",
-    response=EXPENSE,
-)
-def submit_expense(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
-    expenses.submit_expense(actor=actor, claim=claim)
-    db.session.commit()
-    return expense_json(claim)
+def _input(contributor: Contributor | None, values: dict[str, Any]) -> expenses.ClaimInput:
+    return expenses.ClaimInput(contributor_id=contributor.id if contributor else None, **values)
 
 
-@bp.post(CLAIM + "/withdraw")
-@access(*RECORDERS)
-@operation("Withdraw a claim before it is decided", response=EXPENSE)
-def withdraw_expense(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
-    expenses.withdraw_expense(actor=actor, claim=claim)
-    db.session.commit()
-    return expense_json(claim)
-
-
-@bp.post(CLAIM + "/approve")
-@access(*DECIDERS)
-@operation(
-    "Approve a submitted claim, fixing its amount",
-    description="The body is optional. Over the category's cap, approve the cap (`at_cap`) or "
+API: ApiKind = ApiKind(
+    schema=EXPENSE,
+    json=expense_json,
+    read=_read,
+    make_input=_input,
+    create=lambda actor, data: expenses.create_expense(actor=actor, data=data),
+    update=lambda actor, claim, data: expenses.update_expense(actor=actor, claim=claim, data=data),
+    message="Check the details of the claim.",
+    create_summary="Record an expense claim as a draft",
+    create_description="Mileage takes `miles`, `vehicle` and `passengers`, and the amount is "
+    "worked out from the dated mileage rates. Other categories take `amount_pence`. Add the "
+    "receipt with POST /api/v1/expenses/{expense_id}/receipt, or give `receipt_missing_reason`.",
+    submit_note="A receipt, or a reason it is missing, is needed (not for mileage).",
+    approve_note="The body is optional. Over the category's cap, approve the cap (`at_cap`) or "
     "the full amount with an `override_reason`. Mileage is worked out again with the miles "
     "approved before it.",
-    request=EXPENSE_APPROVAL,
-    response=EXPENSE,
+    approval=EXPENSE_APPROVAL,
+    names=API_NAMES,
 )
-def approve_expense(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
-    body = optional_body()
-    at_cap = body.boolean("at_cap")
-    override_reason = body.text("override_reason", required=False, max_length=1000, multiline=True)
-    body.check()
-    expenses.approve_expense(
-        actor=actor, claim=claim, at_cap=at_cap, override_reason=override_reason
-    )
-    db.session.commit()
-    return expense_json(claim)
-
-
-@bp.post(CLAIM + "/return")
-@access(*DECIDERS)
-@operation("Send a submitted claim back with a reason", request=REASON, response=EXPENSE)
-def return_expense(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
-    body = json_body(message="Say what needs to change.")
-    text = reason(body)
-    body.check()
-    expenses.return_expense(actor=actor, claim=claim, reason=text)
-    db.session.commit()
-    return expense_json(claim)

@@ -8,7 +8,8 @@ or an approval can bring. The endpoints themselves are in `time_entries.py`, `ex
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from flask import request
 from sqlalchemy import Select
 
 from tracker.api.common import MAX_ID, ApiBadRequest, Body, json_body, parse_date
-from tracker.api.spec import DATE, ID, MONEY, STRING, component, enum, obj
+from tracker.api.spec import DATE, ID, MONEY, STRING, Schema, component, enum, obj
 from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.contributors.models import Contributor
@@ -24,6 +25,28 @@ from tracker.errors import NotFound, TrackerError
 from tracker.money import pounds_string
 from tracker.projects import services as projects
 from tracker.rates.domain import ThresholdWarning
+
+
+@dataclass(frozen=True)
+class ApiKind:
+    """What a kind's API module gives the shared routes in `item_routes.py`: its schema and JSON,
+    how it reads a body (all fields, or for PATCH only those sent), how it makes the service's
+    input, its create and update services, and its own words."""
+
+    schema: Schema
+    json: Callable[[Any], dict[str, Any]]
+    read: Callable[[Body, Any], dict[str, Any]]
+    make_input: Callable[[Contributor | None, dict[str, Any]], Any]
+    create: Callable[[User, Any], Any]
+    update: Callable[[User, Any, Any], Any]
+    message: str
+    create_summary: str
+    create_description: str
+    submit_note: str
+    approve_note: str
+    approval: Schema | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+
 
 # Who may do what to an item; the services apply the finer rules (whose item, which project).
 READERS = ("contributor", "coordinator", "finance", "admin")

@@ -31,12 +31,13 @@ from tracker.api.spec import (
 from tracker.auth.access import access
 from tracker.errors import TrackerError
 from tracker.extensions import db
+from tracker.lifecycle.services import check_can_record
 from tracker.projects.models import ActivityType
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.rates.models import Rate
 from tracker.security import acting_user
-from tracker.timesheets.services import MAX_MINUTES, check_can_record
+from tracker.timesheets.services import MAX_MINUTES
 
 BASES = tuple(rates.BASIS_LABELS)
 ROUNDINGS = tuple(rates.ROUNDING_LABELS)

@@ -6,25 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.api import bp
-from tracker.api.common import Body, iso, json_body, paginate
+from tracker.api.common import Body, iso, paginate
 from tracker.api.items import (
-    DECIDERS,
     NULLABLE_MONEY,
     NULLABLE_PENCE,
     NULLABLE_STRING,
     READERS,
-    REASON,
-    RECORDERS,
-    check_project_visible,
-    contributor_for,
+    ApiKind,
     filtered,
     filters,
     optional_money,
     plausible_date,
-    reason,
-    unchanged_contributor,
-    warnings_json,
-    with_warnings,
 )
 from tracker.api.spec import (
     DATE,
@@ -36,15 +28,15 @@ from tracker.api.spec import (
     operation,
 )
 from tracker.auth.access import access
-from tracker.auth.models import User
-from tracker.extensions import db
+from tracker.contributors.models import Contributor
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
 from tracker.security import acting_user
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
 
 FEE_CHOICES = ("accept", "decline", "reduce")
-ENTRY = "/time-entries/<id:entry_id>"
 
 TIME_ENTRY = component(
     "TimeEntry",
@@ -96,7 +88,6 @@ TIME_ENTRY = component(
         ),
     ),
 )
-TIME_ENTRY_WITH_WARNINGS = with_warnings("TimeEntryWithWarnings", TIME_ENTRY)
 
 
 def time_entry_json(entry: TimeEntry) -> dict[str, Any]:
@@ -120,11 +111,6 @@ def time_entry_json(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
-def _entry(entry_id: int) -> tuple[User, TimeEntry]:
-    actor = acting_user()
-    return actor, timesheets.get_visible_entry(actor, entry_id)
-
-
 @bp.get("/time-entries")
 @access(*READERS)
 @operation(
@@ -137,7 +123,7 @@ def _entry(entry_id: int) -> tuple[User, TimeEntry]:
 )
 def list_time_entries() -> Any:
     query = filtered(
-        timesheets.visible_entries_query(acting_user()),
+        lifecycle.visible_query(acting_user(), ItemKind.TIME),
         TimeEntry,
         date_column=TimeEntry.work_date,
         statuses=ITEM_STATUSES,
@@ -146,34 +132,7 @@ def list_time_entries() -> Any:
     return paginate(query, time_entry_json)
 
 
-@bp.post("/time-entries")
-@access(*RECORDERS)
-@operation(
-    "Record time as a draft",
-    description="For yourself, or (coordinators) for a contributor of your project. The entry "
-    "remembers who recorded it.",
-    request=TIME_ENTRY,
-    response=TIME_ENTRY,
-    status=201,
-    errors=(404,),  # a contributor_id the user may not see
-)
-def create_time_entry() -> Any:
-    body = json_body(message="Check the details of the work.")
-    contributor_id = body.ident("contributor_id", required=False)
-    values = _read(body)
-    body.check()
-    actor = acting_user()
-    contributor = contributor_for(actor, contributor_id)
-    check_project_visible(actor, values["project_id"])
-    if values["fee_choice"] is None:
-        values["fee_choice"] = contributor.default_fee_choice if contributor else "accept"
-    data = timesheets.EntryInput(contributor_id=contributor.id if contributor else None, **values)
-    entry = timesheets.create_time_entry(actor=actor, data=data)
-    db.session.commit()
-    return time_entry_json(entry), 201
-
-
-def _read(body: Body, entry: TimeEntry | None = None) -> dict[str, Any]:
+def _read(body: Body, entry: TimeEntry | None) -> dict[str, Any]:
     """The entry's fields from the body; for PATCH (`entry` given) fields not sent stay as they
     are."""
     required = entry is None
@@ -190,94 +149,36 @@ def _read(body: Body, entry: TimeEntry | None = None) -> dict[str, Any]:
         "fee_choice": lambda: body.choice("fee_choice", FEE_CHOICES, required=False),
         "fee_requested_pence": lambda: body.pence("fee_requested_pence", required=False),
     }
-    return {
+    values = {
         name: read() if entry is None or body.has(name) else getattr(entry, name)
         for name, read in readers.items()
     }
-
-
-@bp.get(ENTRY)
-@access(*READERS)
-@operation("One time entry you may see", response=TIME_ENTRY)
-def get_time_entry(entry_id: int) -> Any:
-    return time_entry_json(_entry(entry_id)[1])
-
-
-@bp.patch(ENTRY)
-@access(*RECORDERS)
-@operation(
-    "Change a draft, or an entry sent back to you",
-    description="Send only the fields to change. Approved work never changes (409).",
-    request=TIME_ENTRY,
-    response=TIME_ENTRY,
-)
-def update_time_entry(entry_id: int) -> Any:
-    actor, entry = _entry(entry_id)
-    body = json_body(message="Check the details of the work.")
-    unchanged_contributor(body, entry.contributor_id)
-    values = _read(body, entry)
-    if values["fee_choice"] is None:
+    if entry is not None and values["fee_choice"] is None:
         values["fee_choice"] = entry.fee_choice
-    body.check()
-    if values["project_id"] != entry.project_id:
-        check_project_visible(actor, values["project_id"])
-    data = timesheets.EntryInput(contributor_id=entry.contributor_id, **values)
-    timesheets.update_time_entry(actor=actor, entry=entry, data=data)
-    db.session.commit()
-    return time_entry_json(entry)
+    return values
 
 
-@bp.post(ENTRY + "/submit")
-@access(*RECORDERS)
-@operation(
-    "Send an entry for approval",
-    description="Refused plainly (422) when no rate applies. Brings any benefit warnings.",
-    response=TIME_ENTRY_WITH_WARNINGS,
+def _input(contributor: Contributor | None, values: dict[str, Any]) -> timesheets.EntryInput:
+    """Without a `fee_choice`, the contributor's usual choice."""
+    usual = contributor.default_fee_choice if contributor else "accept"
+    return timesheets.EntryInput(
+        contributor_id=contributor.id if contributor else None,
+        **{**values, "fee_choice": values["fee_choice"] or usual},
+    )
+
+
+API: ApiKind = ApiKind(
+    schema=TIME_ENTRY,
+    json=time_entry_json,
+    read=_read,
+    make_input=_input,
+    create=lambda actor, data: timesheets.create_time_entry(actor=actor, data=data),
+    update=lambda actor, entry, data: timesheets.update_time_entry(
+        actor=actor, entry=entry, data=data
+    ),
+    message="Check the details of the work.",
+    create_summary="Record time as a draft",
+    create_description="The entry remembers who recorded it.",
+    submit_note="Refused plainly (422) when no rate applies.",
+    approve_note="The rate version and fee are kept and never change.",
 )
-def submit_time_entry(entry_id: int) -> Any:
-    actor, entry = _entry(entry_id)
-    warnings = timesheets.submit_time_entry(actor=actor, entry=entry)
-    db.session.commit()
-    return {**time_entry_json(entry), "warnings": warnings_json(warnings)}
-
-
-@bp.post(ENTRY + "/withdraw")
-@access(*RECORDERS)
-@operation("Withdraw an entry before it is decided", response=TIME_ENTRY)
-def withdraw_time_entry(entry_id: int) -> Any:
-    actor, entry = _entry(entry_id)
-    timesheets.withdraw_time_entry(actor=actor, entry=entry)
-    db.session.commit()
-    return time_entry_json(entry)
-
-
-@bp.post(ENTRY + "/approve")
-@access(*DECIDERS)
-@operation(
-    "Approve a submitted entry, fixing its fee",
-    description="The rate version and fee are kept and never change. Nobody approves their own "
-    "work or work they recorded (403). Brings any benefit warnings.",
-    response=TIME_ENTRY_WITH_WARNINGS,
-)
-def approve_time_entry(entry_id: int) -> Any:
-    actor, entry = _entry(entry_id)
-    warnings = timesheets.approve_time_entry(actor=actor, entry=entry)
-    db.session.commit()
-    return {**time_entry_json(entry), "warnings": warnings_json(warnings)}
-
-
-@bp.post(ENTRY + "/return")
-@access(*DECIDERS)
-@operation(
-    "Send a submitted entry back with a reason",
-    request=REASON,
-    response=TIME_ENTRY,
-)
-def return_time_entry(entry_id: int) -> Any:
-    actor, entry = _entry(entry_id)
-    body = json_body(message="Say what needs to change.")
-    text = reason(body)
-    body.check()
-    timesheets.return_time_entry(actor=actor, entry=entry, reason=text)
-    db.session.commit()
-    return time_entry_json(entry)

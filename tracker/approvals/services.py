@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select, union_all
 
-from tracker.adaptations import services as adaptations
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.adaptations.services import PROVISIONS
 from tracker.auth.models import User
@@ -27,25 +26,19 @@ from tracker.expenses import services as expenses
 from tracker.expenses.domain import EXPENSE_CATEGORIES, VEHICLE_LABELS, is_over_cap
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import KINDS, ItemKind, info_of
 from tracker.money import format_money
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
+from tracker.projects.services import coordinates
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.rates.models import Rate
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
 
-KIND_LABELS: dict[str, str] = {
-    "time": "Time",
-    "expense": "Expenses",
-    "adaptation": "Equipment and support",
-}
-MODELS: dict[str, Any] = {
-    "time": TimeEntry,
-    "expense": ExpenseClaim,
-    "adaptation": AdaptationRequest,
-}
+KIND_LABELS: dict[str, str] = {kind: info.heading for kind, info in KINDS.items()}
 STATUS_FILTERS: dict[str, str] = {
     "submitted": "Waiting for a decision",
     "returned": "Sent back",
@@ -54,14 +47,14 @@ STATUS_FILTERS: dict[str, str] = {
 }
 _PAID_LATER = ("approved", "in_run", "on_slip", "paid")
 _STATUSES: dict[str, dict[str, tuple[str, ...]]] = {
-    "submitted": {k: ("submitted",) for k in MODELS},
-    "returned": {k: ("returned",) for k in MODELS},
+    "submitted": {k: ("submitted",) for k in KINDS},
+    "returned": {k: ("returned",) for k in KINDS},
     "approved": {
-        "time": _PAID_LATER,
-        "expense": _PAID_LATER,
-        "adaptation": ("approved", "provided", "loan_returned"),
+        ItemKind.TIME: _PAID_LATER,
+        ItemKind.EXPENSE: _PAID_LATER,
+        ItemKind.ADAPTATION: ("approved", "provided", "loan_returned"),
     },
-    "declined": {"adaptation": ("declined",)},
+    "declined": {ItemKind.ADAPTATION: ("declined",)},
 }
 PER_PAGE = 50
 MAX_BULK = 500
@@ -81,7 +74,7 @@ class QueueFilters:
     page: int = 1
 
     def __post_init__(self) -> None:
-        if self.kind not in (None, *MODELS):
+        if self.kind not in (None, *KINDS):
             object.__setattr__(self, "kind", None)
         if self.status not in STATUS_FILTERS:
             object.__setattr__(self, "status", "submitted")
@@ -184,7 +177,7 @@ def _kind_select(actor: User, kind: str, filters: QueueFilters) -> Select[Any] |
     statuses = _STATUSES[filters.status].get(kind)
     if not statuses or (filters.kind and filters.kind != kind):
         return None
-    model = MODELS[kind]
+    model = KINDS[ItemKind(kind)].model
     moment = model.submitted_at if filters.status == "submitted" else model.decided_at
     query = select(
         literal_column(f"'{kind}'").label("kind"),
@@ -228,7 +221,7 @@ def queue_page(*, actor: User, filters: QueueFilters) -> QueuePage:
         )
     ]
     waiting = _waiting(actor, projects)
-    selects = [q for kind in MODELS if (q := _kind_select(actor, kind, filters)) is not None]
+    selects = [q for kind in KINDS if (q := _kind_select(actor, kind, filters)) is not None]
     if not selects:
         return QueuePage(filters, [], 0, 1, waiting, projects, contributors)
     queue = _union(selects)
@@ -260,7 +253,7 @@ def queue_page(*, actor: User, filters: QueueFilters) -> QueuePage:
 def _waiting(actor: User, projects: list[tuple[int, str, str]]) -> list[Waiting]:
     """Per project, how many items of each kind are waiting (one grouped query)."""
     queue = _union(
-        [q for kind in MODELS if (q := _kind_select(actor, kind, QueueFilters())) is not None]
+        [q for kind in KINDS if (q := _kind_select(actor, kind, QueueFilters())) is not None]
     )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for kind, project_id, number in db.session.execute(
@@ -270,7 +263,7 @@ def _waiting(actor: User, projects: list[tuple[int, str, str]]) -> list[Waiting]
     ):
         counts[project_id][kind] = number
     return [
-        Waiting(pid, name, code, {k: counts[pid].get(k, 0) for k in MODELS})
+        Waiting(pid, name, code, {k: counts[pid].get(k, 0) for k in KINDS})
         for pid, name, code in projects
         if pid in counts
     ]
@@ -284,12 +277,12 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
     ids: dict[str, list[int]] = defaultdict(list)
     for kind, item_id in refs:
         ids[kind].append(item_id)
-    items: dict[tuple[str, int], Any] = {}
+    found_items: dict[tuple[str, int], Any] = {}
     for kind, wanted in ids.items():
-        model = MODELS[kind]
+        model = KINDS[ItemKind(kind)].model
         for item in db.session.scalars(select(model).where(model.id.in_(wanted))):
-            items[(kind, item.id)] = item
-    found = [items[ref] for ref in refs if ref in items]
+            found_items[(kind, item.id)] = item
+    found = [found_items[ref] for ref in refs if ref in found_items]
     people = {
         row.id: row
         for row in db.session.execute(
@@ -306,7 +299,7 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
             select(User.id, User.display_name).where(User.id.in_({i.recorded_by_id for i in found}))
         ).all()
     )
-    entries = [i for (kind, _), i in items.items() if kind == "time"]
+    entries = [i for (kind, _), i in found_items.items() if kind == ItemKind.TIME]
     activities = (
         dict(
             db.session.execute(
@@ -319,10 +312,10 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
         else {}
     )
     fees = estimate_fees(entries)
-    caps = rates.expense_caps() if "expense" in ids else {}
+    caps = rates.expense_caps() if ItemKind.EXPENSE in ids else {}
     rows = []
     for kind, item_id in refs:
-        item = items.get((kind, item_id))
+        item = found_items.get((kind, item_id))
         if item is None:
             continue
         person = people[item.contributor_id]
@@ -334,9 +327,9 @@ def build_rows(actor: User, refs: Sequence[tuple[str, int]]) -> list[QueueRow]:
             when=None,
             what="",
         )
-        if kind == "time":
+        if kind == ItemKind.TIME:
             _describe_entry(row, item, activities.get(item.activity_type_id, ""), fees[item.id])
-        elif kind == "expense":
+        elif kind == ItemKind.EXPENSE:
             _describe_claim(row, item, caps.get(item.category))
         else:
             _describe_request(row, item)
@@ -459,25 +452,11 @@ def estimate_fees(entries: Sequence[TimeEntry]) -> dict[int, FeeView]:
 
 def get_item(actor: User, kind: str, item_id: int) -> Any:
     """An item of a project the actor coordinates; NotFound for anything else."""
-    visible = {
-        "time": timesheets.visible_entries_query,
-        "expense": expenses.visible_claims_query,
-        "adaptation": adaptations.visible_requests_query,
-    }
-    if kind not in visible:
+    if kind not in KINDS:
         raise NotFound("That item was not found.")
-    model = MODELS[kind]
-    item = db.session.scalar(
-        visible[kind](actor).where(model.id == item_id, model.project_id.in_(_coordinated(actor)))
-    )
-    if item is None:
-        raise NotFound(
-            {
-                "time": "That time entry was not found.",
-                "expense": "That expense claim was not found.",
-                "adaptation": "That request was not found.",
-            }[kind]
-        )
+    item = lifecycle.get_visible(actor, ItemKind(kind), item_id)
+    if not coordinates(actor, item.project_id):
+        raise NotFound(KINDS[ItemKind(kind)].not_found)
     return item
 
 
@@ -494,10 +473,10 @@ def item_label(kind: str, item: Any) -> str:
     """For messages about one item: the contributor, what it is and its date."""
     person = lifecycle.contributor_of(item)
     row = QueueRow(kind, item, person.preferred_name, person.reference, None, "")
-    if kind == "time":
+    if kind == ItemKind.TIME:
         activity = db.session.get(ActivityType, item.activity_type_id)
         row.when, row.what = item.work_date, activity.name if activity else "Time"
-    elif kind == "expense":
+    elif kind == ItemKind.EXPENSE:
         row.when, row.what = item.claim_date, EXPENSE_CATEGORIES.get(item.category, "Expense")
     else:
         row.when, row.what = item.needed_by, ADAPTATION_KINDS.get(item.kind, "Request")
@@ -527,11 +506,6 @@ class BulkOutcome:
     notices: list[BenefitNotice] = field(default_factory=list)
 
 
-def _item_date(kind: str, item: Any) -> date:
-    value = {"time": "work_date", "expense": "claim_date"}.get(kind)
-    return getattr(item, value) if value else date.min
-
-
 def bulk_approve(*, actor: User, refs: Sequence[tuple[str, int]]) -> BulkOutcome:
     """Approve each time entry and expense claim in its own savepoint, so that one that cannot be
     approved leaves the others approved. Oldest work first, so mileage splits stay in order."""
@@ -544,25 +518,21 @@ def bulk_approve(*, actor: User, refs: Sequence[tuple[str, int]]) -> BulkOutcome
         raise TrackerError(f"Approve up to {MAX_BULK} items at a time.")
     loaded: list[tuple[str, Any]] = []
     for kind, item_id in dict.fromkeys(refs):
-        if kind not in ("time", "expense"):
+        if kind not in (ItemKind.TIME, ItemKind.EXPENSE):
             outcome.refused.append(Refusal("An item", "Open requests one at a time to decide."))
             continue
         try:
             loaded.append((kind, get_item(actor, kind, item_id)))
         except NotFound as error:
             outcome.refused.append(Refusal("An item", error.message))
-    loaded.sort(key=lambda pair: (_item_date(*pair), pair[0], pair[1].id))
+    loaded.sort(key=lambda pair: (info_of(pair[1]).when(pair[1]) or date.min, pair[0], pair[1].id))
     # One notice per person and threshold: the last, which has the highest total.
     notices: dict[tuple[int, str], BenefitNotice] = {}
     for kind, item in loaded:
         label = item_label(kind, item)
         try:
             with db.session.begin_nested():
-                if kind == "time":
-                    warnings = timesheets.approve_time_entry(actor=actor, entry=item)
-                else:
-                    warnings = []
-                    expenses.approve_expense(actor=actor, claim=item)
+                warnings = items.approve_item(actor=actor, item=item)
         except TrackerError as error:
             outcome.refused.append(Refusal(label, error.message))
             continue
@@ -609,7 +579,7 @@ class Details:
 
     @property
     def over_cap(self) -> bool:
-        amount = self.row.item.amount_pence if self.row.kind == "expense" else None
+        amount = self.row.item.amount_pence if self.row.kind == ItemKind.EXPENSE else None
         return amount is not None and is_over_cap(amount, self.cap_pence)
 
 
@@ -631,10 +601,10 @@ def decision_details(*, actor: User, kind: str, item: Any) -> Details:
         decided_by=decider.display_name if decider else None,
         block=decision_block(actor, item),
     )
-    if kind == "time":
+    if kind == ItemKind.TIME:
         details.estimate = timesheets.estimate_entry(item)
         details.warnings = approval_warnings(item)
-    elif kind == "expense":
+    elif kind == ItemKind.EXPENSE:
         details.cap_pence = rates.expense_caps().get(item.category)
     elif lifecycle.is_own(actor, item):
         details.manage_block = lifecycle.OWN

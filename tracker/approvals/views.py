@@ -37,14 +37,14 @@ from tracker.approvals.forms import (
 from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.errors import Conflict, Forbidden, TrackerError
-from tracker.expenses import services as expenses
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.extensions import db
 from tracker.forms import optional_int
+from tracker.items import services as items
+from tracker.lifecycle.kinds import KINDS, ItemKind
 from tracker.money import format_money
 from tracker.security import acting_user
 from tracker.timesheets import importer
-from tracker.timesheets import services as timesheets
 from tracker.web import show_service_error
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
@@ -149,12 +149,7 @@ def queue() -> Any:
 
 
 def _link_for(kind: str, item_id: int) -> str:
-    endpoint = {
-        "time": "approvals.time_entry",
-        "expense": "approvals.expense",
-        "adaptation": "approvals.adaptation",
-    }[kind]
-    return url_for(endpoint, item_id=item_id)
+    return url_for(f"approvals.show_{kind}", item_id=item_id)
 
 
 def _safe_back(back: str | None) -> str:
@@ -184,26 +179,9 @@ def bulk_approve() -> Any:
 # --- one item ---------------------------------------------------------------------------------
 
 
-def _receipt_url(claim_id: int) -> str:
-    if "expenses.receipt" in current_app.view_functions:
-        return url_for("expenses.receipt", claim_id=claim_id)
-    return f"/expenses/{claim_id}/receipt"
-
-
-def _entry_url(entry_id: int) -> str | None:
-    if "timesheets.show" in current_app.view_functions:
-        return url_for("timesheets.show", entry_id=entry_id)
-    return None
-
-
-def _page(kind: str, item: Any, status: int = 200, failed: Any = None, **forms: Any) -> Any:
+def _page(kind: ItemKind, item: Any, status: int = 200, failed: Any = None, **forms: Any) -> Any:
     """The decision page; `failed` is the form whose errors are shown at the top."""
     user = acting_user()
-    template = {
-        "time": "approvals/time_entry.html",
-        "expense": "approvals/expense.html",
-        "adaptation": "approvals/adaptation.html",
-    }[kind]
     defaults: dict[str, Callable[[], Any]] = {
         "approve_form": ApproveForm,
         "return_form": ReturnForm,
@@ -216,7 +194,7 @@ def _page(kind: str, item: Any, status: int = 200, failed: Any = None, **forms: 
     for name, make in defaults.items():
         forms.setdefault(name, make())
     return render_template(
-        template,
+        f"approvals/{kind}.html",
         item=item,
         details=services.decision_details(actor=user, kind=kind, item=item),
         form=failed,
@@ -227,14 +205,13 @@ def _page(kind: str, item: Any, status: int = 200, failed: Any = None, **forms: 
         provisions=PROVISIONS,
         payments=PAYMENTS,
         fee_choice_text=FEE_CHOICE_TEXT,
-        receipt_url=_receipt_url(item.id) if kind == "expense" else None,
-        entry_url=_entry_url(item.id) if kind == "time" else None,
+        item_url=url_for(f"{KINDS[kind].pages}.show", item_id=item.id),
         **forms,
     ), status
 
 
 def _decide(
-    kind: str,
+    kind: ItemKind,
     item_id: int,
     form: Any,
     form_name: str,
@@ -268,67 +245,80 @@ def _flash_warnings(label: str, warnings: list[Any]) -> None:
         )
 
 
-@bp.route("/time/<int:item_id>")
-@access("coordinator")
-def time_entry(item_id: int) -> Any:
-    return _page("time", services.get_item(acting_user(), "time", item_id))
+def _approved(kind: ItemKind, item: Any, warnings: list[Any]) -> str:
+    label = services.item_label(kind, item)
+    _flash_warnings(label, warnings)
+    if kind == ItemKind.TIME:
+        return f"Approved: {label}. Fee {format_money(item.fee_pence or 0)}."
+    if kind == ItemKind.EXPENSE:
+        return f"Approved: {label}, {format_money(item.approved_pence or 0)}."
+    return f"Approved: {label}."
 
 
-@bp.route("/time/<int:item_id>/approve", methods=["POST"])
-@access("coordinator")
-def approve_time(item_id: int) -> Any:
-    def act(user: User, entry: Any) -> str:
-        warnings = timesheets.approve_time_entry(actor=user, entry=entry)
-        label = services.item_label("time", entry)
-        _flash_warnings(label, warnings)
-        return f"Approved: {label}. Fee {format_money(entry.fee_pence or 0)}."
-
-    return _decide("time", item_id, ApproveForm(), "approve_form", act)
+# One view per decision, for every kind: each is routed once per kind below
+# (`approvals.approve_time`, `approvals.approve_expense`, ...), with the kind as a default.
 
 
-@bp.route("/time/<int:item_id>/return", methods=["POST"])
-@access("coordinator")
-def return_time(item_id: int) -> Any:
+def show(kind: ItemKind, item_id: int) -> Any:
+    return _page(kind, services.get_item(acting_user(), kind, item_id))
+
+
+def approve(kind: ItemKind, item_id: int) -> Any:
+    def act(user: User, item: Any) -> str:
+        return _approved(kind, item, items.approve_item(actor=user, item=item))
+
+    return _decide(kind, item_id, ApproveForm(), "approve_form", act)
+
+
+def return_(kind: ItemKind, item_id: int) -> Any:
     form = ReturnForm()
 
-    def act(user: User, entry: Any) -> str:
-        timesheets.return_time_entry(actor=user, entry=entry, reason=form.reason.data or "")
-        return f"Sent back with your reason: {services.item_label('time', entry)}."
+    def act(user: User, item: Any) -> str:
+        items.return_item(actor=user, item=item, reason=form.reason.data or "")
+        return f"Sent back with your reason: {services.item_label(kind, item)}."
 
-    return _decide("time", item_id, form, "return_form", act)
-
-
-@bp.route("/expenses/<int:item_id>")
-@access("coordinator")
-def expense(item_id: int) -> Any:
-    return _page("expense", services.get_item(acting_user(), "expense", item_id))
+    return _decide(kind, item_id, form, "return_form", act)
 
 
-def _approved_claim(claim: Any) -> str:
-    return (
-        f"Approved: {services.item_label('expense', claim)}, "
-        f"{format_money(claim.approved_pence or 0)}."
-    )
+def decline(kind: ItemKind, item_id: int) -> Any:
+    form = DeclineForm()
+
+    def act(user: User, item: Any) -> str:
+        items.decline_item(actor=user, item=item, reason=form.reason.data or "")
+        return f"Declined with your reason: {services.item_label(kind, item)}."
+
+    return _decide(kind, item_id, form, "decline_form", act)
 
 
-@bp.route("/expenses/<int:item_id>/approve", methods=["POST"])
-@access("coordinator")
-def approve_expense(item_id: int) -> Any:
-    def act(user: User, claim: Any) -> str:
-        expenses.approve_expense(actor=user, claim=claim)
-        return _approved_claim(claim)
+for _info in KINDS.values():
+    _rule = f"/{_info.segment}/<int:item_id>"
+    _defaults = {"kind": _info.kind}
+    _decisions = [("", show, ["GET"]), ("/approve", approve, ["POST"])]
+    _decisions.append(("/return", return_, ["POST"]))
+    if _info.kind == ItemKind.ADAPTATION:
+        _decisions.append(("/decline", decline, ["POST"]))
+    for _suffix, _view, _methods in _decisions:
+        bp.add_url_rule(
+            _rule + _suffix,
+            endpoint=f"{_view.__name__.rstrip('_')}_{_info.kind}",
+            view_func=access("coordinator")(_view),
+            methods=_methods,
+            defaults=_defaults,
+        )
 
-    return _decide("expense", item_id, ApproveForm(), "approve_form", act)
+
+# --- what only some kinds decide --------------------------------------------------------------
 
 
 @bp.route("/expenses/<int:item_id>/approve-cap", methods=["POST"])
 @access("coordinator")
 def approve_expense_cap(item_id: int) -> Any:
     def act(user: User, claim: Any) -> str:
-        expenses.approve_expense(actor=user, claim=claim, at_cap=True)
-        return _approved_claim(claim)
+        return _approved(
+            ItemKind.EXPENSE, claim, items.approve_item(actor=user, item=claim, at_cap=True)
+        )
 
-    return _decide("expense", item_id, ApproveCapForm(), "cap_form", act)
+    return _decide(ItemKind.EXPENSE, item_id, ApproveCapForm(), "cap_form", act)
 
 
 @bp.route("/expenses/<int:item_id>/approve-full", methods=["POST"])
@@ -337,64 +327,11 @@ def approve_expense_full(item_id: int) -> Any:
     form = ApproveFullForm()
 
     def act(user: User, claim: Any) -> str:
-        expenses.approve_expense(
-            actor=user, claim=claim, override_reason=form.override_reason.data or ""
-        )
-        return _approved_claim(claim)
+        reason = form.override_reason.data or ""
+        warnings = items.approve_item(actor=user, item=claim, override_reason=reason)
+        return _approved(ItemKind.EXPENSE, claim, warnings)
 
-    return _decide("expense", item_id, form, "full_form", act)
-
-
-@bp.route("/expenses/<int:item_id>/return", methods=["POST"])
-@access("coordinator")
-def return_expense(item_id: int) -> Any:
-    form = ReturnForm()
-
-    def act(user: User, claim: Any) -> str:
-        expenses.return_expense(actor=user, claim=claim, reason=form.reason.data or "")
-        return f"Sent back with your reason: {services.item_label('expense', claim)}."
-
-    return _decide("expense", item_id, form, "return_form", act)
-
-
-@bp.route("/adaptations/<int:item_id>")
-@access("coordinator")
-def adaptation(item_id: int) -> Any:
-    return _page("adaptation", services.get_item(acting_user(), "adaptation", item_id))
-
-
-@bp.route("/adaptations/<int:item_id>/approve", methods=["POST"])
-@access("coordinator")
-def approve_adaptation(item_id: int) -> Any:
-    def act(user: User, item: Any) -> str:
-        adaptations.approve_request(actor=user, item=item)
-        return f"Approved: {services.item_label('adaptation', item)}."
-
-    return _decide("adaptation", item_id, ApproveForm(), "approve_form", act)
-
-
-@bp.route("/adaptations/<int:item_id>/decline", methods=["POST"])
-@access("coordinator")
-def decline_adaptation(item_id: int) -> Any:
-    form = DeclineForm()
-
-    def act(user: User, item: Any) -> str:
-        adaptations.decline_request(actor=user, item=item, reason=form.reason.data or "")
-        return f"Declined with your reason: {services.item_label('adaptation', item)}."
-
-    return _decide("adaptation", item_id, form, "decline_form", act)
-
-
-@bp.route("/adaptations/<int:item_id>/return", methods=["POST"])
-@access("coordinator")
-def return_adaptation(item_id: int) -> Any:
-    form = ReturnForm()
-
-    def act(user: User, item: Any) -> str:
-        adaptations.return_request(actor=user, item=item, reason=form.reason.data or "")
-        return f"Sent back with your reason: {services.item_label('adaptation', item)}."
-
-    return _decide("adaptation", item_id, form, "return_form", act)
+    return _decide(ItemKind.EXPENSE, item_id, form, "full_form", act)
 
 
 @bp.route("/adaptations/<int:item_id>/provided", methods=["POST"])
@@ -404,12 +341,12 @@ def provide_adaptation(item_id: int) -> Any:
 
     def act(user: User, item: Any) -> str:
         adaptations.mark_provided(actor=user, item=item, actual_pence=form.actual_pence.pence)
-        label = services.item_label("adaptation", item)
+        label = services.item_label(ItemKind.ADAPTATION, item)
         if item.payment == "reimburse":
             return f"Marked as provided: {label}. It will be paid back on the next payment run."
         return f"Marked as provided: {label}."
 
-    return _decide("adaptation", item_id, form, "provided_form", act)
+    return _decide(ItemKind.ADAPTATION, item_id, form, "provided_form", act)
 
 
 @bp.route("/adaptations/<int:item_id>/loan-returned", methods=["POST"])
@@ -417,9 +354,9 @@ def provide_adaptation(item_id: int) -> Any:
 def loan_returned(item_id: int) -> Any:
     def act(user: User, item: Any) -> str:
         adaptations.mark_loan_returned(actor=user, item=item)
-        return f"The loan has been returned: {services.item_label('adaptation', item)}."
+        return f"The loan has been returned: {services.item_label(ItemKind.ADAPTATION, item)}."
 
-    return _decide("adaptation", item_id, LoanReturnedForm(), "loan_form", act)
+    return _decide(ItemKind.ADAPTATION, item_id, LoanReturnedForm(), "loan_form", act)
 
 
 # --- importing paper sign-in sheets -----------------------------------------------------------

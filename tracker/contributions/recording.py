@@ -13,6 +13,8 @@ from tracker.contributors import services as contributors
 from tracker.contributors.models import Contributor
 from tracker.errors import NotFound
 from tracker.forms import row_id
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.domain import DECIDED, is_editable
 from tracker.projects import services as projects
 from tracker.projects.models import Project
 
@@ -64,3 +66,22 @@ def fill_project_choices(form: Any, user: User, contributor: Contributor) -> Non
     form.project_id.choices = choices
     if len(choices) == 1 and not form.is_submitted() and form.project_id.data is None:
         form.project_id.data = choices[0][0]
+
+
+def change_refusal(user: User, item: Any) -> str | None:
+    """Why this person cannot change the item now, in plain words; None when they can."""
+    if not lifecycle.can_act_for(user, item):
+        return "Only the contributor, or the person who recorded this, can change it."
+    if item.status == "submitted":
+        return (
+            "This has been sent for approval, so it cannot be changed now. "
+            "If something is wrong, you can withdraw it and add it again."
+        )
+    if item.status == "withdrawn":
+        return "This was withdrawn, so it cannot be changed."
+    if not is_editable(item.status):
+        return (
+            f"This has been {'approved' if item.status in DECIDED else 'decided'}, so it cannot "
+            "be changed. If something is wrong, please talk to your coordinator."
+        )
+    return None

@@ -9,8 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import Select, select
 
-from tracker.adaptations import services as adaptations
-from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
+from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.contributions.forms import NO_WARNINGS, AccessNeedsForm, BenefitWarningsForm
@@ -18,17 +17,16 @@ from tracker.contributors import services as contributors
 from tracker.contributors.models import ACCESS_NEEDS, Contributor
 from tracker.dates import duration, local_today
 from tracker.errors import TrackerError
-from tracker.expenses import services as expenses
 from tracker.expenses.domain import EXPENSE_CATEGORIES
-from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import is_editable
+from tracker.lifecycle.kinds import KINDS, ItemKind
 from tracker.money import format_money
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.security import acting_user
-from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
 from tracker.web import show_service_error
 
@@ -43,7 +41,7 @@ PERIOD_WORDS = {"week": "in a week", "month": "in a calendar month", "tax_year":
 class Card:
     """One item on the list, ready to show: words and links, no arithmetic."""
 
-    kind: str
+    kind: ItemKind
     id: int
     title: str
     on: date
@@ -56,6 +54,10 @@ class Card:
     for_name: str
     url: str
     edit_url: str | None
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind].card
 
     @property
     def to_do(self) -> bool:
@@ -89,15 +91,15 @@ def _time_amount(entry: TimeEntry) -> str | None:
 
 def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
     """Time, expenses and requests, newest first, in a fixed number of queries."""
-    entries = db.session.scalars(
-        _narrow(timesheets.visible_entries_query(user), TimeEntry, user, me, others)
-    ).all()
-    claims = db.session.scalars(
-        _narrow(expenses.visible_claims_query(user), ExpenseClaim, user, me, others)
-    ).all()
-    requests = db.session.scalars(
-        _narrow(adaptations.visible_requests_query(user), AdaptationRequest, user, me, others)
-    ).all()
+    found = {
+        kind: db.session.scalars(
+            _narrow(lifecycle.visible_query(user, kind), info.model, user, me, others)
+        ).all()
+        for kind, info in KINDS.items()
+    }
+    entries = found[ItemKind.TIME]
+    claims = found[ItemKind.EXPENSE]
+    requests = found[ItemKind.ADAPTATION]
     items: list[Any] = [*entries, *claims, *requests]
     projects = _names(Project, Project.name, {i.project_id for i in items})
     activities = _names(ActivityType, ActivityType.name, {e.activity_type_id for e in entries})
@@ -112,10 +114,9 @@ def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
     names = _names(Contributor, Contributor.preferred_name, set(people))
     recorders = _names(User, User.display_name, {i.recorded_by_id for i in items})
 
-    def card(item: Any, kind: str, title: str, on: date, **extra: Any) -> Card:
+    def card(item: Any, kind: ItemKind, title: str, on: date, **extra: Any) -> Card:
         recorded_by = recorders.get(item.recorded_by_id)
-        endpoint = {"Time": "timesheets", "Expense": "expenses", "Request": "adaptations"}[kind]
-        key = {"Time": "entry_id", "Expense": "claim_id", "Request": "request_id"}[kind]
+        pages = KINDS[kind].pages
         return Card(
             kind=kind,
             id=item.id,
@@ -126,8 +127,8 @@ def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
             return_reason=item.return_reason if item.status in {"returned", "declined"} else None,
             recorded_by=None if item.recorded_by_id == people[item.contributor_id] else recorded_by,
             for_name=names.get(item.contributor_id, ""),
-            url=url_for(f"{endpoint}.show", **{key: item.id}),
-            edit_url=url_for(f"{endpoint}.edit", **{key: item.id})
+            url=url_for(f"{pages}.show", item_id=item.id),
+            edit_url=url_for(f"{pages}.edit", item_id=item.id)
             if is_editable(item.status)
             else None,
             **extra,
@@ -136,7 +137,7 @@ def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
     cards = [
         card(
             e,
-            "Time",
+            ItemKind.TIME,
             f"{activities.get(e.activity_type_id, 'Time')}, {duration(e.minutes)}",
             e.work_date,
             amount_label="Fee",
@@ -147,7 +148,7 @@ def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
     cards += [
         card(
             c,
-            "Expense",
+            ItemKind.EXPENSE,
             EXPENSE_CATEGORIES.get(c.category, "Expense")
             + (f", {c.miles_tenths / 10:g} miles" if c.miles_tenths else ""),
             c.claim_date,
@@ -159,7 +160,7 @@ def _cards(user: User, me: int | None, *, others: bool = False) -> list[Card]:
     cards += [
         card(
             r,
-            "Request",
+            ItemKind.ADAPTATION,
             ADAPTATION_KINDS.get(r.kind, "Request"),
             r.created_at.date(),
             amount_label="Cost" if r.actual_pence is not None else "Rough cost",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import IO
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 
-from tracker.audit.services import diff, record
+from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.dates import local_today
@@ -21,38 +21,16 @@ from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, is_editable
+from tracker.lifecycle.kinds import ItemKind
 from tracker.money import format_money
 from tracker.projects.models import Project
-from tracker.projects.services import coordinated_project_ids_query
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
-from tracker.timesheets.services import check_can_record
+from tracker.rates.domain import ThresholdWarning
 
 NO_RECEIPT_NEEDED = frozenset({"mileage"})
 MAX_CLAIM_PENCE = 1_000_000  # £10,000: anything larger is surely a typing slip
-
-
-def visible_claims_query(user: User) -> Select[ExpenseClaim]:
-    if user.has_role("admin"):
-        return select(ExpenseClaim)
-    conditions = [
-        ExpenseClaim.contributor_id.in_(
-            select(Contributor.id).where(Contributor.user_id == user.id)
-        ),
-        ExpenseClaim.recorded_by_id == user.id,
-    ]
-    if user.has_role("coordinator"):
-        conditions.append(ExpenseClaim.project_id.in_(coordinated_project_ids_query(user)))
-    if user.has_role("finance"):
-        conditions.append(ExpenseClaim.status.in_(DECIDED))
-    return select(ExpenseClaim).where(or_(*conditions))
-
-
-def get_visible_claim(user: User, claim_id: int) -> ExpenseClaim:
-    claim = db.session.scalar(visible_claims_query(user).where(ExpenseClaim.id == claim_id))
-    if claim is None:
-        raise NotFound("That expense claim was not found.")
-    return claim
+PRIVATE = frozenset({"description", "receipt_missing_reason"})  # kept out of the audit trail
 
 
 @dataclass(frozen=True)
@@ -190,54 +168,20 @@ def _refresh_amounts(claim: ExpenseClaim) -> None:
 
 def create_expense(*, actor: User, data: ClaimInput) -> ExpenseClaim:
     """Save a draft claim; mileage is worked out from the dated rate table."""
-    values = _checked(data)
-    assert data.contributor_id is not None and data.project_id is not None
-    check_can_record(actor, data.contributor_id, data.project_id)
-    claim = ExpenseClaim(
-        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
+    claim: ExpenseClaim = lifecycle.create_item(
+        actor, ExpenseClaim, _checked(data), private=PRIVATE
     )
-    db.session.add(claim)
-    db.session.flush()
     _refresh_amounts(claim)
     db.session.flush()
-    record(
-        actor=actor,
-        action="expense.created",
-        entity_type="expense",
-        entity_id=claim.id,
-        changes={
-            k: (None, v)
-            for k, v in values.items()
-            if k not in {"description", "receipt_missing_reason"}
-        },
-    )
     return claim
 
 
 def update_expense(*, actor: User, claim: ExpenseClaim, data: ClaimInput) -> ExpenseClaim:
-    lifecycle.check_can_act_for(actor, claim)
-    if not is_editable(claim.status):
-        raise Conflict("Only a draft, or a claim sent back to you, can be changed.")
-    values = _checked(ClaimInput(**{**data.__dict__, "contributor_id": claim.contributor_id}))
-    assert data.project_id is not None
-    check_can_record(actor, claim.contributor_id, data.project_id)
-    changes = diff(claim, values)
-    if changes:
-        lifecycle.mark_changed(claim, actor)
+    lifecycle.check_can_change(actor, claim)
+    values = _checked(replace(data, contributor_id=claim.contributor_id))
+    lifecycle.save_changes(actor, claim, values, private=PRIVATE)
     _refresh_amounts(claim)
     db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="expense.updated",
-            entity_type="expense",
-            entity_id=claim.id,
-            changes={
-                k: v
-                for k, v in changes.items()
-                if k not in {"description", "receipt_missing_reason"}
-            },
-        )
     return claim
 
 
@@ -257,15 +201,17 @@ def attach_receipt(*, actor: User, claim: ExpenseClaim, stream: IO[bytes], filen
     record(
         actor=actor,
         action="expense.receipt_added",
-        entity_type="expense",
+        entity_type=ItemKind.EXPENSE,
         entity_id=claim.id,
         changes={"receipt_content_type": (None, stored.content_type)},
     )
 
 
-def submit_expense(*, actor: User, claim: ExpenseClaim) -> None:
-    """Send for approval; a receipt or a reason it is lost is needed (not for mileage)."""
-    lifecycle.check_can_act_for(actor, claim)
+# --- the kind's checks in the one lifecycle (tracker/items/services.py) ----------------------
+
+
+def before_submit(claim: ExpenseClaim) -> list[ThresholdWarning]:
+    """A receipt or a reason it is lost is needed (not for mileage)."""
     if (
         claim.category not in NO_RECEIPT_NEEDED
         and not claim.receipt_stored_name
@@ -276,20 +222,14 @@ def submit_expense(*, actor: User, claim: ExpenseClaim) -> None:
             fields={"receipt": "Add the receipt, or say why it is missing"},
         )
     _refresh_amounts(claim)
-    lifecycle.move(claim, "submit", actor=actor, entity_type="expense")
+    return []
 
 
-def withdraw_expense(*, actor: User, claim: ExpenseClaim) -> None:
-    lifecycle.check_can_act_for(actor, claim)
-    lifecycle.move(claim, "withdraw", actor=actor, entity_type="expense")
-
-
-def approve_expense(
-    *, actor: User, claim: ExpenseClaim, at_cap: bool = False, override_reason: str = ""
-) -> None:
-    """Approve and fix the amount. Over a cap, the coordinator approves the cap, or the full
+def before_approve(
+    claim: ExpenseClaim, *, at_cap: bool = False, override_reason: str = ""
+) -> tuple[dict[str, tuple[object, object]], list[ThresholdWarning]]:
+    """Fix the amount. Over a cap, the coordinator approves the cap (`at_cap`), or the full
     amount with a reason. Mileage is worked out again with the miles approved before it."""
-    lifecycle.check_can_decide(actor, claim)
     if claim.category == "mileage":
         # Two approvals at once must not both count the same miles as "before" them.
         db.session.execute(
@@ -310,32 +250,12 @@ def approve_expense(
                 fields={"override_reason": "Give a reason, or approve the capped amount"},
             )
     claim.approved_pence = amount
-    lifecycle.move(
-        claim,
-        "approve",
-        actor=actor,
-        entity_type="expense",
-        changes={"approved_pence": (None, amount)},
-    )
-
-
-def return_expense(*, actor: User, claim: ExpenseClaim, reason: str) -> None:
-    lifecycle.check_can_decide(actor, claim)
-    if not reason.strip():
-        raise TrackerError("Say what needs to change.", fields={"reason": "Enter a reason"})
-    lifecycle.move(
-        claim,
-        "return",
-        actor=actor,
-        entity_type="expense",
-        changes={"return_reason": (None, reason.strip())},
-    )
-    claim.return_reason = reason.strip()
+    return {"approved_pence": (None, amount)}, []
 
 
 def read_receipt(*, user: User, claim_id: int) -> tuple[bytes, str, str]:
     """The receipt's bytes, type and name, for someone allowed to see the claim."""
-    claim = get_visible_claim(user, claim_id)
+    claim: ExpenseClaim = lifecycle.get_visible(user, ItemKind.EXPENSE, claim_id)
     if not claim.receipt_stored_name or not claim.receipt_content_type:
         raise NotFound("This claim has no receipt.")
     try:

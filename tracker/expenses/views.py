@@ -19,6 +19,7 @@ from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.contributions.recording import (
     ask_who,
+    change_refusal,
     contributor_page,
     fill_project_choices,
     for_whom,
@@ -32,7 +33,8 @@ from tracker.expenses.forms import CATEGORY_HINTS, CategoryForm, ExpenseForm
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import TRANSITIONS, is_editable
+from tracker.lifecycle.domain import WITHDRAWABLE, is_editable
+from tracker.lifecycle.kinds import ItemKind
 from tracker.projects.models import Project
 from tracker.rates import services as rates
 from tracker.security import acting_user
@@ -41,8 +43,7 @@ from tracker.web import show_service_error
 bp = Blueprint("expenses", __name__, url_prefix="/expenses")
 RECORDERS = ("contributor", "coordinator")
 READERS = ("contributor", "coordinator", "finance", "admin")
-CLAIM = "/<int(max=2147483647):claim_id>"
-WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+ITEM = "/<int(max=2147483647):item_id>"
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
 
@@ -143,7 +144,7 @@ def new() -> Any:
         else:
             db.session.commit()
             flash("Saved. Check the details, then send it for approval.", "success")
-            return redirect(url_for("expenses.show", claim_id=claim.id))
+            return redirect(url_for("expenses.show", item_id=claim.id))
     return _form_page(form, contributor, None, change_url=change_url)
 
 
@@ -158,11 +159,11 @@ def _names(claim: ExpenseClaim) -> dict[str, Any]:
     }
 
 
-@bp.route(CLAIM)
+@bp.route(ITEM)
 @access(*READERS)
-def show(claim_id: int) -> Any:
+def show(item_id: int) -> Any:
     user = acting_user()
-    claim = services.get_visible_claim(user, claim_id)
+    claim = lifecycle.get_visible(user, ItemKind.EXPENSE, item_id)
     return contributor_page(
         "expenses/show.html",
         claim=claim,
@@ -177,35 +178,16 @@ def show(claim_id: int) -> Any:
     )
 
 
-@bp.route(CLAIM + "/receipt")
+@bp.route(ITEM + "/receipt")
 @access(*READERS)
-def receipt(claim_id: int) -> Any:
-    data, content_type, original = services.read_receipt(user=acting_user(), claim_id=claim_id)
+def receipt(item_id: int) -> Any:
+    data, content_type, original = services.read_receipt(user=acting_user(), claim_id=item_id)
     extension = EXTENSIONS.get(content_type, "")
-    stem = secure_filename(original).rsplit(".", 1)[0][:80] or f"receipt-{claim_id}"
+    stem = secure_filename(original).rsplit(".", 1)[0][:80] or f"receipt-{item_id}"
     response = Response(data, mimetype=content_type)
     response.headers["Content-Disposition"] = f'inline; filename="{stem}{extension}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _change_refusal(user: User, claim: ExpenseClaim) -> str | None:
-    """Why this person cannot change the claim now, in plain words; None when they can."""
-    if not lifecycle.can_act_for(user, claim):
-        return "Only the contributor, or the person who recorded this, can change it."
-    if claim.status == "submitted":
-        return (
-            "This has been sent for approval, so it cannot be changed now. "
-            "If something is wrong, you can withdraw it and claim again."
-        )
-    if claim.status == "withdrawn":
-        return "This was withdrawn, so it cannot be changed."
-    if not is_editable(claim.status):
-        return (
-            "This has been approved, so it cannot be changed. "
-            "If something is wrong, please talk to your coordinator."
-        )
-    return None
 
 
 def _claim_data(claim: ExpenseClaim, category: str) -> dict[str, Any]:
@@ -222,21 +204,21 @@ def _claim_data(claim: ExpenseClaim, category: str) -> dict[str, Any]:
     }
 
 
-@bp.route(CLAIM + "/edit", methods=["GET", "POST"])
+@bp.route(ITEM + "/edit", methods=["GET", "POST"])
 @access(*RECORDERS)
-def edit(claim_id: int) -> Any:
+def edit(item_id: int) -> Any:
     user = acting_user()
-    claim = services.get_visible_claim(user, claim_id)
-    refusal = _change_refusal(user, claim)
+    claim = lifecycle.get_visible(user, ItemKind.EXPENSE, item_id)
+    refusal = change_refusal(user, claim)
     if refusal:
         flash(refusal, "info")
-        return redirect(url_for("expenses.show", claim_id=claim_id))
+        return redirect(url_for("expenses.show", item_id=item_id))
     contributor = db.session.get(Contributor, claim.contributor_id)
     assert contributor is not None
-    change_url = url_for("expenses.edit", claim_id=claim_id, choose=1)
+    change_url = url_for("expenses.edit", item_id=item_id, choose=1)
     category = request.args.get("category", claim.category)
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
-        return _ask_category(url_for("expenses.edit", claim_id=claim_id), category, None)
+        return _ask_category(url_for("expenses.edit", item_id=item_id), category, None)
     form = ExpenseForm(data=_claim_data(claim, category))
     fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
@@ -254,47 +236,5 @@ def edit(claim_id: int) -> Any:
         else:
             db.session.commit()
             flash("Your changes are saved. Check them, then send it for approval.", "success")
-            return redirect(url_for("expenses.show", claim_id=claim_id))
+            return redirect(url_for("expenses.show", item_id=item_id))
     return _form_page(form, contributor, claim, change_url=change_url)
-
-
-@bp.route(CLAIM + "/submit", methods=["POST"])
-@access(*RECORDERS)
-def submit(claim_id: int) -> Any:
-    user = acting_user()
-    claim = services.get_visible_claim(user, claim_id)
-    try:
-        services.submit_expense(actor=user, claim=claim)
-    except TrackerError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    else:
-        db.session.commit()
-        flash("Sent for approval. Your coordinator will look at it.", "success")
-    return redirect(url_for("expenses.show", claim_id=claim_id))
-
-
-@bp.route(CLAIM + "/withdraw", methods=["GET", "POST"])
-@access(*RECORDERS)
-def withdraw(claim_id: int) -> Any:
-    user = acting_user()
-    claim = services.get_visible_claim(user, claim_id)
-    if request.method == "POST":
-        try:
-            services.withdraw_expense(actor=user, claim=claim)
-        except TrackerError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-        else:
-            db.session.commit()
-            flash("Withdrawn. It will not be sent for approval or paid.", "success")
-        return redirect(url_for("expenses.show", claim_id=claim_id))
-    if not lifecycle.can_act_for(user, claim) or claim.status not in WITHDRAWABLE:
-        flash("This cannot be withdrawn now.", "info")
-        return redirect(url_for("expenses.show", claim_id=claim_id))
-    return contributor_page(
-        "contributions/withdraw.html",
-        what="this claim",
-        back=url_for("expenses.show", claim_id=claim_id),
-        action=url_for("expenses.withdraw", claim_id=claim_id),
-    )

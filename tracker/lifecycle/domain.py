@@ -56,6 +56,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
 }
 
 EDITABLE: frozenset[Status] = frozenset({"draft", "returned"})
+WITHDRAWABLE: frozenset[Status] = TRANSITIONS["withdraw"][0]
 DECIDED: frozenset[Status] = frozenset({"approved", "in_run", "on_slip", "paid"})
 
 REFUSALS: dict[Action, str] = {

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from tracker.audit.services import record
+from sqlalchemy import Select, or_, select
+
+from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.dates import utc_now
-from tracker.errors import Conflict, Forbidden
+from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db
-from tracker.lifecycle.domain import Action, TransitionRefused, next_status
-from tracker.projects.services import coordinates
+from tracker.lifecycle.domain import DECIDED, Action, TransitionRefused, is_editable, next_status
+from tracker.lifecycle.kinds import KINDS, ItemKind, info_of
+from tracker.projects.models import ProjectMember
+from tracker.projects.services import coordinated_project_ids_query, coordinates
 
 
 class Item(Protocol):
@@ -45,6 +49,32 @@ CHANGED = "You changed this last, so another coordinator needs to approve it."
 SUBMITTED = "You sent this for approval, so another coordinator needs to approve it."
 
 
+def visible_query(user: User, kind: ItemKind) -> Select[Any]:
+    """Items of one kind that `user` may see: contributors their own and what they recorded;
+    coordinators their projects'; finance what is payable (decided); admin everything."""
+    model = KINDS[kind].model
+    if user.has_role("admin"):
+        return select(model)
+    conditions = [
+        model.contributor_id.in_(select(Contributor.id).where(Contributor.user_id == user.id)),
+        model.recorded_by_id == user.id,
+    ]
+    if user.has_role("coordinator"):
+        conditions.append(model.project_id.in_(coordinated_project_ids_query(user)))
+    if user.has_role("finance"):
+        conditions.append(getattr(model, KINDS[kind].payment_status).in_(DECIDED))
+    return select(model).where(or_(*conditions))
+
+
+def get_visible(user: User, kind: ItemKind, item_id: int) -> Any:
+    """One item that `user` may see, or NotFound (the same answer whether or not it exists)."""
+    model = KINDS[kind].model
+    item = db.session.scalar(visible_query(user, kind).where(model.id == item_id))
+    if item is None:
+        raise NotFound(KINDS[kind].not_found)
+    return item
+
+
 def contributor_of(item: Item) -> Contributor:
     contributor = db.session.get(Contributor, item.contributor_id)
     assert contributor is not None
@@ -68,6 +98,69 @@ def check_can_act_for(actor: User, item: Item) -> None:
 def mark_changed(item: Any, actor: User) -> None:
     """Remember who last changed the item's details: they may not decide it."""
     item.last_changed_by_id = actor.id
+
+
+def check_can_change(actor: User, item: Any) -> None:
+    """Only its contributor or recorder changes an item, and only while it is a draft or sent
+    back; approved work never changes."""
+    check_can_act_for(actor, item)
+    if not is_editable(item.status):
+        raise Conflict("Only a draft, or one sent back to you, can be changed.")
+
+
+def check_can_record(actor: User, contributor_id: int, project_id: int) -> None:
+    """Contributors record for themselves; coordinators for members of their projects."""
+    contributor = db.session.get(Contributor, contributor_id)
+    member = db.session.get(ProjectMember, (project_id, contributor_id))
+    if contributor is None or member is None:
+        raise TrackerError(
+            "Choose a project that this person is part of.",
+            fields={"project_id": "Choose one of their projects"},
+        )
+    if contributor.user_id == actor.id or coordinates(actor, project_id):
+        return
+    raise NotFound("That contributor was not found.")
+
+
+def create_item(
+    actor: User, model: type[Any], values: dict[str, Any], *, private: frozenset[str]
+) -> Any:
+    """Save a checked draft for the contributor; it remembers who recorded it. `private`
+    fields (free text) are kept out of the audit trail."""
+    check_can_record(actor, values["contributor_id"], values["project_id"])
+    item = model(recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values)
+    db.session.add(item)
+    db.session.flush()
+    kind = info_of(item).kind
+    record(
+        actor=actor,
+        action=f"{kind}.created",
+        entity_type=kind,
+        entity_id=item.id,
+        changes={k: (None, v) for k, v in values.items() if k not in private},
+    )
+    return item
+
+
+def save_changes(
+    actor: User, item: Any, values: dict[str, Any], *, private: frozenset[str]
+) -> None:
+    """Apply checked values to an item that `check_can_change` allowed, and audit what changed.
+    Whoever changes it may no longer decide it."""
+    check_can_record(actor, item.contributor_id, values["project_id"])
+    changes = diff(item, values)
+    if not changes:
+        return
+    mark_changed(item, actor)
+    db.session.flush()
+    kind = info_of(item).kind
+    record(
+        actor=actor,
+        action=f"{kind}.updated",
+        entity_type=kind,
+        entity_id=item.id,
+        changes={k: v for k, v in changes.items() if k not in private},
+    )
 
 
 def decide_refusal(actor: User, item: Item, contributor_user_id: int | None) -> str | None:
@@ -97,14 +190,15 @@ def move(
     action: Action,
     *,
     actor: User | None,
-    entity_type: str,
     changes: dict[str, tuple[Any, Any]] | None = None,
-    field: str = "status",
+    payment: bool = False,
 ) -> None:
     """Change the item's status by `action` (or raise Conflict with a plain reason), and audit.
 
-    `field` is `payment_status` for the money side of a reimbursed adaptation.
+    `payment=True` moves the money side: for a reimbursed adaptation that is `payment_status`.
     """
+    info = info_of(item)
+    field = info.payment_status if payment else "status"
     try:
         target = next_status(getattr(item, field), action)
     except TransitionRefused as refused:
@@ -126,8 +220,8 @@ def move(
     db.session.flush()
     record(
         actor=actor,
-        action=f"{entity_type}.{action}",
-        entity_type=entity_type,
+        action=f"{info.kind}.{action}",
+        entity_type=info.kind,
         entity_id=item.id,
         changes={field: (before, target), **(changes or {})},
     )

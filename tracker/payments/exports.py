@@ -24,6 +24,7 @@ from tracker.contributors.models import Contributor
 from tracker.dates import local_date
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.lifecycle.kinds import KINDS, ItemKind
 from tracker.money import pounds_string
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import Project
@@ -52,17 +53,14 @@ def run_summaries(run_ids: Iterable[int]) -> dict[int, RunSummary]:
     ids = sorted(set(run_ids))
     if not ids:
         return {}
+    is_fee = PaymentLine.kind == ItemKind.TIME
     money = {
         run_id: (int(fees), int(expenses))
         for run_id, fees, expenses in db.session.execute(
             select(
                 PaymentLine.run_id,
-                func.coalesce(
-                    func.sum(PaymentLine.amount_pence).filter(PaymentLine.kind == "fee"), 0
-                ),
-                func.coalesce(
-                    func.sum(PaymentLine.amount_pence).filter(PaymentLine.kind != "fee"), 0
-                ),
+                func.coalesce(func.sum(PaymentLine.amount_pence).filter(is_fee), 0),
+                func.coalesce(func.sum(PaymentLine.amount_pence).filter(~is_fee), 0),
             )
             .where(PaymentLine.run_id.in_(ids), PaymentLine.live == 1)
             .group_by(PaymentLine.run_id)
@@ -144,7 +142,7 @@ class Waiting:
     amount_pence: int
 
 
-def waiting_rows(slowest_open: Sequence[tuple[str, Any, int]]) -> list[Waiting]:
+def waiting_rows(slowest_open: Sequence[tuple[ItemKind, Any, int]]) -> list[Waiting]:
     """The oldest unpaid items of `payment_speed`, with names, in two queries."""
     people = {
         cid: (name, ref)
@@ -160,14 +158,14 @@ def waiting_rows(slowest_open: Sequence[tuple[str, Any, int]]) -> list[Waiting]:
         name, ref = people.get(item.contributor_id, ("", ""))
         rows.append(
             Waiting(
-                what="Time" if kind == "fee" else "Expense",
+                what=KINDS[kind].card,
                 name=name,
                 reference=ref,
                 project=projects.get(item.project_id, ""),
                 approved_on=local_date(item.approved_at),
                 days=days,
                 status=item.status,
-                amount_pence=int(item.fee_pence if kind == "fee" else item.approved_pence),
+                amount_pence=KINDS[kind].payable(item),
             )
         )
     return rows
@@ -248,6 +246,8 @@ LINES_CSV_HEADER = [
     "amount_pence",
     "amount",
 ]
+# A slip snapshot names each line's item as "<name>:<id>" (version 1 of the snapshot says
+# `time_entry` for time), so that the export finds the item's project.
 _ITEM_MODELS: dict[str, Any] = {
     "time_entry": TimeEntry,
     "expense": ExpenseClaim,

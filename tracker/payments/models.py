@@ -53,11 +53,11 @@ class PaymentLine(Base):
 
     __tablename__ = "payment_lines"
     __table_args__ = (
-        CheckConstraint("kind IN ('fee', 'expense', 'adaptation')", name="kind"),
+        CheckConstraint("kind IN ('time', 'expense', 'adaptation')", name="kind"),
         CheckConstraint("live IS NULL OR live = 1", name="live"),
         CheckConstraint("amount_pence >= 0", name="amount"),
         CheckConstraint(
-            "(kind = 'fee' AND time_entry_id IS NOT NULL AND expense_id IS NULL "
+            "(kind = 'time' AND time_entry_id IS NOT NULL AND expense_id IS NULL "
             "AND adaptation_id IS NULL) OR "
             "(kind = 'expense' AND expense_id IS NOT NULL AND time_entry_id IS NULL "
             "AND adaptation_id IS NULL) OR "

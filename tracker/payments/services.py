@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import Integer, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
+from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.contributors.models import PAYMENT_METHODS, Contributor
 from tracker.dates import duration, end_of_local_day, local_date, local_today, long_date, utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
-from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import KINDS, ItemKind, KindInfo
 from tracker.money import format_money
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import ActivityType, Project
@@ -33,14 +33,6 @@ from tracker.slips import services as slips
 from tracker.slips.models import PaymentSlip
 from tracker.slips.pdf import render_slip
 from tracker.timesheets.models import TimeEntry
-
-KIND_MODELS: dict[str, Any] = {
-    "fee": TimeEntry,
-    "expense": ExpenseClaim,
-    "adaptation": AdaptationRequest,
-}
-KIND_COLUMN = {"fee": "time_entry_id", "expense": "expense_id", "adaptation": "adaptation_id"}
-ENTITY = {"fee": "time_entry", "expense": "expense", "adaptation": "adaptation"}
 
 
 def _require_finance(actor: User) -> None:
@@ -55,27 +47,14 @@ def get_run(run_id: int) -> PaymentRun:
     return run
 
 
-def _status_field(kind: str) -> str:
-    return "payment_status" if kind == "adaptation" else "status"
-
-
-def _amount(kind: str, item: Any) -> int:
-    if kind == "fee":
-        return int(item.fee_pence)
-    if kind == "expense":
-        return int(item.approved_pence)
-    return int(item.actual_pence)
-
-
-def _payable(kind: str, cut_off: date, project_id: int | None) -> list[Any]:
-    """Approved, unpaid items of one kind approved (or, for adaptations, provided) by the
-    end of the cut-off day."""
-    model = KIND_MODELS[kind]
-    until = end_of_local_day(cut_off)
-    if kind == "adaptation":
-        query = select(model).where(model.payment_status == "approved", model.provided_at < until)
-    else:
-        query = select(model).where(model.status == "approved", model.approved_at < until)
+def _payable(info: KindInfo, cut_off: date, project_id: int | None) -> list[Any]:
+    """Approved, unpaid items of one kind that became payable (approved, or for adaptations
+    provided) by the end of the cut-off day."""
+    model = info.model
+    query = select(model).where(
+        getattr(model, info.payment_status) == "approved",
+        getattr(model, info.payable_since) < end_of_local_day(cut_off),
+    )
     if project_id is not None:
         query = query.where(model.project_id == project_id)
     return list(db.session.scalars(query.order_by(model.id)))
@@ -93,7 +72,7 @@ def create_payment_run(
         raise TrackerError("Enter the cut-off date.", fields={"cut_off": "Enter a date"})
     if project_id is not None and db.session.get(Project, project_id) is None:
         raise TrackerError("Choose a project from the list.", fields={"project_id": "Unknown"})
-    items = {kind: _payable(kind, cut_off, project_id) for kind in KIND_MODELS}
+    items = {info: _payable(info, cut_off, project_id) for info in KINDS.values()}
     if not any(items.values()):
         raise TrackerError(
             f"Nothing approved is waiting to be paid up to {long_date(cut_off)}.",
@@ -103,24 +82,23 @@ def create_payment_run(
     db.session.add(run)
     db.session.flush()
     try:
-        for kind, rows in items.items():
+        for info, rows in items.items():
             for item in rows:
                 db.session.add(
                     PaymentLine(
                         run_id=run.id,
                         contributor_id=item.contributor_id,
-                        kind=kind,
-                        amount_pence=_amount(kind, item),
+                        kind=info.kind,
+                        amount_pence=info.payable(item),
                         live=1,
-                        **{KIND_COLUMN[kind]: item.id},
+                        **{info.line_column: item.id},
                     )
                 )
                 lifecycle.move(
                     item,
                     "add_to_run",
                     actor=actor,
-                    entity_type=ENTITY[kind],
-                    field=_status_field(kind),
+                    payment=True,
                     changes={"run_id": (None, run.id)},
                 )
     except IntegrityError:
@@ -148,16 +126,16 @@ def _lines(run: PaymentRun, *, live_only: bool = True) -> list[PaymentLine]:
 def _items(lines: list[PaymentLine]) -> dict[tuple[str, int], Any]:
     """Every item behind the lines, loaded with one query per kind."""
     found: dict[tuple[str, int], Any] = {}
-    for kind, model in KIND_MODELS.items():
-        ids = [getattr(line, KIND_COLUMN[kind]) for line in lines if line.kind == kind]
+    for kind, info in KINDS.items():
+        ids = [getattr(line, info.line_column) for line in lines if line.kind == kind]
         if ids:
-            for item in db.session.scalars(select(model).where(model.id.in_(ids))):
+            for item in db.session.scalars(select(info.model).where(info.model.id.in_(ids))):
                 found[(kind, item.id)] = item
     return found
 
 
 def _item_of(line: PaymentLine, items: dict[tuple[str, int], Any]) -> Any:
-    return items[(line.kind, getattr(line, KIND_COLUMN[line.kind]))]
+    return items[(line.kind, getattr(line, KINDS[ItemKind(line.kind)].line_column))]
 
 
 # --- the draft screen ---------------------------------------------------------------------------
@@ -195,7 +173,7 @@ def run_rows(run: PaymentRun) -> list[ContributorRow]:
     rows: dict[int, ContributorRow] = {}
     for contributor_id, kind, total in sums:
         row = rows.setdefault(contributor_id, ContributorRow(people[contributor_id]))
-        if kind == "fee":
+        if kind == ItemKind.TIME:
             row.fees_pence += int(total)
         else:
             row.expenses_pence += int(total)
@@ -232,10 +210,11 @@ def _tax_year_fees(contributor_ids: set[int], on: date) -> dict[int, int]:
 
 
 def run_totals(run: PaymentRun) -> dict[str, int]:
+    is_fee = PaymentLine.kind == ItemKind.TIME
     fees, expenses = db.session.execute(
         select(
-            func.coalesce(func.sum(PaymentLine.amount_pence).filter(PaymentLine.kind == "fee"), 0),
-            func.coalesce(func.sum(PaymentLine.amount_pence).filter(PaymentLine.kind != "fee"), 0),
+            func.coalesce(func.sum(PaymentLine.amount_pence).filter(is_fee), 0),
+            func.coalesce(func.sum(PaymentLine.amount_pence).filter(~is_fee), 0),
         ).where(PaymentLine.run_id == run.id, PaymentLine.live == 1)
     ).one()
     return {
@@ -273,8 +252,7 @@ def cancel_payment_run(*, actor: User, run_id: int) -> PaymentRun:
             _item_of(line, items),
             "release_from_run",
             actor=actor,
-            entity_type=ENTITY[line.kind],
-            field=_status_field(line.kind),
+            payment=True,
         )
         line.live = None
     run.status = "cancelled"
@@ -404,11 +382,11 @@ def build_snapshot(
     names: dict[str, dict[int, str]],
 ) -> dict[str, Any]:
     """Everything the slip shows, fixed at confirmation. Totals are sums of the lines."""
-    fees = [_fee_line(_item_of(line, items), names) for line in lines if line.kind == "fee"]
+    fees = [_fee_line(_item_of(line, items), names) for line in lines if line.kind == ItemKind.TIME]
     expenses = [
         _expense_line(line.kind, _item_of(line, items), names)
         for line in lines
-        if line.kind != "fee"
+        if line.kind != ItemKind.TIME
     ]
     fees.sort(key=lambda x: (x["date"], x["item"]))
     expenses.sort(key=lambda x: (x["date"], x["item"]))
@@ -505,8 +483,7 @@ def confirm_payment_run(
                 _item_of(line, items),
                 "issue_slip",
                 actor=actor,
-                entity_type=ENTITY[line.kind],
-                field=_status_field(line.kind),
+                payment=True,
                 changes={"slip": (None, number)},
             )
         issued.append(IssuedSlip(slip, data))
@@ -557,8 +534,7 @@ def _pay_slip(actor: User, slip: PaymentSlip, paid_on: date, reference: str) -> 
             _item_of(line, items),
             "mark_paid",
             actor=actor,
-            entity_type=ENTITY[line.kind],
-            field=_status_field(line.kind),
+            payment=True,
         )
     slip.status = "paid"
     slip.paid_at = utc_now()
@@ -664,8 +640,7 @@ def void_slip(*, actor: User, slip_id: int, reason: str) -> PaymentSlip:
             _item_of(line, items),
             "void_slip",
             actor=actor,
-            entity_type=ENTITY[line.kind],
-            field=_status_field(line.kind),
+            payment=True,
             changes={"slip": (slip.number, None)},
         )
     db.session.execute(update(PaymentLine).where(PaymentLine.slip_id == slip.id).values(live=None))
@@ -705,7 +680,7 @@ class PaymentSpeed:
 
     paid_count: int
     median_days: float | None
-    slowest_open: list[tuple[str, Any, int]]  # (kind, item, days waiting)
+    slowest_open: list[tuple[ItemKind, Any, int]]  # (kind, item, days waiting)
 
 
 def _days_between(start: Any, end: Any) -> Any:
@@ -742,9 +717,9 @@ def payment_speed(*, today: date | None = None, limit: int = 10) -> PaymentSpeed
     """
     today = today or local_today()
     histogram: dict[int, int] = defaultdict(int)
-    open_items: list[tuple[str, Any, int]] = []
-    for kind in ("fee", "expense"):
-        model = KIND_MODELS[kind]
+    open_items: list[tuple[ItemKind, Any, int]] = []
+    for kind in (ItemKind.TIME, ItemKind.EXPENSE):
+        model = KINDS[kind].model
         days = _days_between(model.approved_at, model.paid_at)
         for value, count in db.session.execute(
             select(days, func.count()).where(model.status == "paid").group_by(days)

@@ -25,6 +25,7 @@ from tracker.contributors.models import Contributor
 from tracker.dates import local_date, local_today, long_date
 from tracker.errors import Conflict, TrackerError
 from tracker.extensions import db
+from tracker.items import services as items
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
@@ -34,7 +35,6 @@ from tracker.timesheets.services import (
     MAX_MINUTES,
     EntryInput,
     create_time_entry,
-    submit_time_entry,
 )
 
 MAX_ROWS = 2000
@@ -629,7 +629,7 @@ def apply_import(*, actor: User, text: str, submit: bool) -> list[TimeEntry]:
                     ),
                 )
                 if submit:
-                    submit_time_entry(actor=actor, entry=entry)
+                    items.submit_item(actor=actor, item=entry)
             except TrackerError as error:
                 detail = "; ".join(error.fields.values()) or error.message
                 raise ImportRejected([RowError(row.row, detail)]) from None

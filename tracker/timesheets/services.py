@@ -1,53 +1,28 @@
-"""Time entries: record, edit, submit, withdraw, approve (snapshotting the fee) and return."""
+"""Time entries: record and edit, the fee estimate and benefit warnings, and what approval
+fixes (the rate version and fee)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 
-from tracker.audit.services import diff, record
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor, ContributorThreshold
 from tracker.dates import local_today
-from tracker.errors import Conflict, NotFound, TrackerError
+from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import DECIDED, is_editable
-from tracker.projects.models import ActivityType, Project, ProjectMember
-from tracker.projects.services import coordinated_project_ids_query, coordinates
+from tracker.lifecycle.domain import DECIDED
+from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.timesheets.models import TimeEntry
 
 MAX_MINUTES = 24 * 60
-
-
-# --- who sees what ------------------------------------------------------------------------------
-
-
-def visible_entries_query(user: User) -> Select[TimeEntry]:
-    """Contributors see their own; coordinators their projects'; finance decided work; admin all."""
-    if user.has_role("admin"):
-        return select(TimeEntry)
-    conditions = [
-        TimeEntry.contributor_id.in_(select(Contributor.id).where(Contributor.user_id == user.id)),
-        TimeEntry.recorded_by_id == user.id,
-    ]
-    if user.has_role("coordinator"):
-        conditions.append(TimeEntry.project_id.in_(coordinated_project_ids_query(user)))
-    if user.has_role("finance"):
-        conditions.append(TimeEntry.status.in_(DECIDED))
-    return select(TimeEntry).where(or_(*conditions))
-
-
-def get_visible_entry(user: User, entry_id: int) -> TimeEntry:
-    entry = db.session.scalar(visible_entries_query(user).where(TimeEntry.id == entry_id))
-    if entry is None:
-        raise NotFound("That time entry was not found.")
-    return entry
+PRIVATE = frozenset({"notes"})  # free text stays out of the audit trail
 
 
 # --- recording ----------------------------------------------------------------------------------
@@ -63,20 +38,6 @@ class EntryInput:
     notes: str = ""
     fee_choice: str = "accept"
     fee_requested_pence: int | None = None
-
-
-def check_can_record(actor: User, contributor_id: int, project_id: int) -> None:
-    """Contributors record for themselves; coordinators for members of their projects."""
-    contributor = db.session.get(Contributor, contributor_id)
-    member = db.session.get(ProjectMember, (project_id, contributor_id))
-    if contributor is None or member is None:
-        raise TrackerError(
-            "Choose a project that this person is part of.",
-            fields={"project_id": "Choose one of their projects"},
-        )
-    if contributor.user_id == actor.id or coordinates(actor, project_id):
-        return
-    raise NotFound("That contributor was not found.")
 
 
 def _checked(data: EntryInput) -> dict[str, object]:
@@ -120,44 +81,15 @@ def _checked(data: EntryInput) -> dict[str, object]:
 
 def create_time_entry(*, actor: User, data: EntryInput) -> TimeEntry:
     """Save a draft for the contributor; the item remembers who recorded it."""
-    values = _checked(data)
-    assert data.contributor_id is not None and data.project_id is not None
-    check_can_record(actor, data.contributor_id, data.project_id)
-    entry = TimeEntry(
-        recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values
-    )
-    db.session.add(entry)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="time_entry.created",
-        entity_type="time_entry",
-        entity_id=entry.id,
-        changes={k: (None, v) for k, v in values.items() if k != "notes"},
-    )
+    entry: TimeEntry = lifecycle.create_item(actor, TimeEntry, _checked(data), private=PRIVATE)
     return entry
 
 
 def update_time_entry(*, actor: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
     """Change a draft or returned entry; approved work never changes."""
-    lifecycle.check_can_act_for(actor, entry)
-    if not is_editable(entry.status):
-        raise Conflict("Only a draft, or work sent back to you, can be changed.")
-    values = _checked(EntryInput(**{**data.__dict__, "contributor_id": entry.contributor_id}))
-    assert data.project_id is not None
-    check_can_record(actor, entry.contributor_id, data.project_id)
-    changes = diff(entry, values)
-    if changes:
-        lifecycle.mark_changed(entry, actor)
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="time_entry.updated",
-            entity_type="time_entry",
-            entity_id=entry.id,
-            changes={k: v for k, v in changes.items() if k != "notes"},
-        )
+    lifecycle.check_can_change(actor, entry)
+    values = _checked(replace(data, contributor_id=entry.contributor_id))
+    lifecycle.save_changes(actor, entry, values, private=PRIVATE)
     return entry
 
 
@@ -220,29 +152,23 @@ def benefit_warnings(
     )
 
 
-# --- transitions --------------------------------------------------------------------------------
+# --- the kind's checks in the one lifecycle (tracker/items/services.py) ----------------------
 
 
-def submit_time_entry(*, actor: User, entry: TimeEntry) -> list[rates_domain.ThresholdWarning]:
-    """Send for approval; refused plainly when no rate applies. Returns any benefit warnings."""
-    lifecycle.check_can_act_for(actor, entry)
+def before_submit(entry: TimeEntry) -> list[rates_domain.ThresholdWarning]:
+    """Refused plainly when no rate applies; returns any benefit warnings for the estimate."""
     found = estimate_entry(entry)
     if found.message:
         raise TrackerError(found.message)
-    lifecycle.move(entry, "submit", actor=actor, entity_type="time_entry")
     return benefit_warnings(
         entry.contributor_id, entry.work_date, found.fee_pence or 0, exclude_id=entry.id
     )
 
 
-def withdraw_time_entry(*, actor: User, entry: TimeEntry) -> None:
-    lifecycle.check_can_act_for(actor, entry)
-    lifecycle.move(entry, "withdraw", actor=actor, entity_type="time_entry")
-
-
-def approve_time_entry(*, actor: User, entry: TimeEntry) -> list[rates_domain.ThresholdWarning]:
-    """Approve and fix the amount: the rate version and fee are snapshotted and never change."""
-    lifecycle.check_can_decide(actor, entry)
+def before_approve(
+    entry: TimeEntry,
+) -> tuple[dict[str, tuple[object, object]], list[rates_domain.ThresholdWarning]]:
+    """Fix the amount: the rate version and fee are snapshotted and never change."""
     found = estimate_entry(entry)
     if found.message or found.calculation is None or found.fee_pence is None:
         raise TrackerError(found.message or "No rate applies to this work.")
@@ -272,26 +198,4 @@ def approve_time_entry(*, actor: User, entry: TimeEntry) -> list[rates_domain.Th
     entry.billable_minutes = found.calculation.billable_minutes
     entry.calculated_fee_pence = found.calculation.fee_pence
     entry.fee_pence = found.fee_pence
-    lifecycle.move(
-        entry,
-        "approve",
-        actor=actor,
-        entity_type="time_entry",
-        changes={"fee_pence": (None, entry.fee_pence), "rate_id": (None, entry.rate_id)},
-    )
-    return warnings
-
-
-def return_time_entry(*, actor: User, entry: TimeEntry, reason: str) -> None:
-    """Send back with a reason the contributor sees."""
-    lifecycle.check_can_decide(actor, entry)
-    if not reason.strip():
-        raise TrackerError("Say what needs to change.", fields={"reason": "Enter a reason"})
-    lifecycle.move(
-        entry,
-        "return",
-        actor=actor,
-        entity_type="time_entry",
-        changes={"return_reason": (None, reason.strip())},
-    )
-    entry.return_reason = reason.strip()
+    return {"fee_pence": (None, entry.fee_pence), "rate_id": (None, entry.rate_id)}, warnings

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 
 from tracker.auth.access import access
 from tracker.auth.models import User
 from tracker.contributions.recording import (
     ask_who,
+    change_refusal,
     contributor_page,
     fill_project_choices,
     for_whom,
@@ -19,7 +20,8 @@ from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import DECIDED, TRANSITIONS, is_editable
+from tracker.lifecycle.domain import DECIDED, is_editable
+from tracker.lifecycle.kinds import ItemKind
 from tracker.projects import services as projects
 from tracker.projects.models import ActivityType, Project
 from tracker.security import acting_user
@@ -31,8 +33,7 @@ from tracker.web import show_service_error
 bp = Blueprint("timesheets", __name__, url_prefix="/time")
 RECORDERS = ("contributor", "coordinator")
 READERS = ("contributor", "coordinator", "finance", "admin")
-ENTRY = "/<int(max=2147483647):entry_id>"
-WITHDRAWABLE = TRANSITIONS["withdraw"][0]
+ITEM = "/<int(max=2147483647):item_id>"
 OPEN = frozenset({"draft", "returned", "submitted"})
 
 
@@ -95,7 +96,7 @@ def new() -> Any:
         else:
             db.session.commit()
             flash("Saved. Check the details and the fee, then send it for approval.", "success")
-            return redirect(url_for("timesheets.show", entry_id=entry.id))
+            return redirect(url_for("timesheets.show", item_id=entry.id))
     return _form_page(form, contributor, None)
 
 
@@ -111,11 +112,11 @@ def _names(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
-@bp.route(ENTRY)
+@bp.route(ITEM)
 @access(*READERS)
-def show(entry_id: int) -> Any:
+def show(item_id: int) -> Any:
     user = acting_user()
-    entry = services.get_visible_entry(user, entry_id)
+    entry = lifecycle.get_visible(user, ItemKind.TIME, item_id)
     estimate = warnings = None
     if entry.status not in DECIDED:
         estimate = services.estimate_entry(entry)
@@ -136,25 +137,6 @@ def show(entry_id: int) -> Any:
     )
 
 
-def _change_refusal(user: User, entry: TimeEntry) -> str | None:
-    """Why this person cannot change the entry now, in plain words; None when they can."""
-    if not lifecycle.can_act_for(user, entry):
-        return "Only the contributor, or the person who recorded this, can change it."
-    if entry.status == "submitted":
-        return (
-            "This has been sent for approval, so it cannot be changed now. "
-            "If something is wrong, you can withdraw it and log it again."
-        )
-    if entry.status == "withdrawn":
-        return "This was withdrawn, so it cannot be changed."
-    if not is_editable(entry.status):
-        return (
-            "This has been approved, so it cannot be changed. "
-            "If something is wrong, please talk to your coordinator."
-        )
-    return None
-
-
 def _entry_data(entry: TimeEntry) -> dict[str, Any]:
     return {
         "project_id": entry.project_id,
@@ -168,15 +150,15 @@ def _entry_data(entry: TimeEntry) -> dict[str, Any]:
     }
 
 
-@bp.route(ENTRY + "/edit", methods=["GET", "POST"])
+@bp.route(ITEM + "/edit", methods=["GET", "POST"])
 @access(*RECORDERS)
-def edit(entry_id: int) -> Any:
+def edit(item_id: int) -> Any:
     user = acting_user()
-    entry = services.get_visible_entry(user, entry_id)
-    refusal = _change_refusal(user, entry)
+    entry = lifecycle.get_visible(user, ItemKind.TIME, item_id)
+    refusal = change_refusal(user, entry)
     if refusal:
         flash(refusal, "info")
-        return redirect(url_for("timesheets.show", entry_id=entry.id))
+        return redirect(url_for("timesheets.show", item_id=entry.id))
     contributor = db.session.get(Contributor, entry.contributor_id)
     assert contributor is not None
     form = TimeEntryForm(data=_entry_data(entry))
@@ -191,49 +173,5 @@ def edit(entry_id: int) -> Any:
         else:
             db.session.commit()
             flash("Your changes are saved. Check them, then send it for approval.", "success")
-            return redirect(url_for("timesheets.show", entry_id=entry.id))
+            return redirect(url_for("timesheets.show", item_id=entry.id))
     return _form_page(form, contributor, entry)
-
-
-@bp.route(ENTRY + "/submit", methods=["POST"])
-@access(*RECORDERS)
-def submit(entry_id: int) -> Any:
-    user = acting_user()
-    entry = services.get_visible_entry(user, entry_id)
-    try:
-        warnings = services.submit_time_entry(actor=user, entry=entry)
-    except TrackerError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-        return redirect(url_for("timesheets.show", entry_id=entry_id))
-    db.session.commit()
-    # The benefit note itself is shown on the entry page, calmly, not in a banner.
-    note = " Please read the note about benefits below." if warnings else ""
-    flash(f"Sent for approval. Your coordinator will look at it.{note}", "success")
-    return redirect(url_for("timesheets.show", entry_id=entry_id))
-
-
-@bp.route(ENTRY + "/withdraw", methods=["GET", "POST"])
-@access(*RECORDERS)
-def withdraw(entry_id: int) -> Any:
-    user = acting_user()
-    entry = services.get_visible_entry(user, entry_id)
-    if request.method == "POST":
-        try:
-            services.withdraw_time_entry(actor=user, entry=entry)
-        except TrackerError as error:
-            db.session.rollback()
-            flash(error.message, "info")
-        else:
-            db.session.commit()
-            flash("Withdrawn. It will not be sent for approval or paid.", "success")
-        return redirect(url_for("timesheets.show", entry_id=entry_id))
-    if not lifecycle.can_act_for(user, entry) or entry.status not in WITHDRAWABLE:
-        flash("This cannot be withdrawn now.", "info")
-        return redirect(url_for("timesheets.show", entry_id=entry_id))
-    return contributor_page(
-        "contributions/withdraw.html",
-        what="this time",
-        back=url_for("timesheets.show", entry_id=entry_id),
-        action=url_for("timesheets.withdraw", entry_id=entry_id),
-    )
