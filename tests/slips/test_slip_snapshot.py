@@ -1,9 +1,10 @@
 """The slip snapshot type: it reads back from its JSON exactly, slips stored before the snapshot
-had a version still read (as version 1), and stored JSON that is not a snapshot is refused
-rather than half-read."""
+had a version still read (as version 1) and still rebuild to their stored hash, and stored JSON
+that is not a snapshot is refused rather than half-read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import date
@@ -22,8 +23,10 @@ from tracker.slips.domain import (
     SlipTotals,
     SnapshotError,
 )
+from tracker.slips.pdf import render_slip
 
-# Demo slip PS-2026-00003 exactly as it was stored before snapshots carried a version.
+# Demo slip PS-2026-00003 exactly as it was stored before snapshots carried a version, and the
+# SHA-256 of the PDF issued with it. Archived slips like it must still rebuild byte for byte.
 LEGACY_SNAPSHOT = (
     '{"contributor": {"name": "Sam", "reference": "C00001"}, '
     '"expenses": [{"amount_pence": 560, "category": "Public transport", '
@@ -48,6 +51,7 @@ LEGACY_SNAPSHOT = (
     '"period": "12 May 2026 to 26 November 2026", "totals": {"expenses_pence": 1560, '
     '"fees_pence": 7625, "total_pence": 9185}}'
 )
+LEGACY_SHA256 = "22b43d20c7f09704baa2a5d3cec2b2f08b1dd23d64a989be63fdb0f876c9dd22"
 
 
 def _fee(day: date, pence: int, *, declined: bool = False, item: str = "time_entry:1") -> FeeLine:
@@ -185,6 +189,11 @@ def test_a_slip_stored_without_a_version_reads_as_version_1_unchanged() -> None:
     assert snapshot.totals == SlipTotals(7625, 1560, 9185)
     # Written again, it differs only by the version it now states.
     assert json.loads(snapshot.to_json()) == {**json.loads(LEGACY_SNAPSHOT), "version": 1}
+
+
+def test_a_slip_stored_without_a_version_rebuilds_to_the_hash_stored_when_issued() -> None:
+    pdf = render_slip(SlipSnapshot.from_json(LEGACY_SNAPSHOT))
+    assert hashlib.sha256(pdf).hexdigest() == LEGACY_SHA256
 
 
 def _with(path: tuple[str | int, ...], value: object) -> str:
