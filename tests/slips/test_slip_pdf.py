@@ -4,53 +4,59 @@ headers, and that the same snapshot always gives the same bytes."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from datetime import date
 
 from pypdf import PdfReader
 
+from tracker.slips.domain import (
+    ExpenseLine,
+    FeeLine,
+    SlipContributor,
+    SlipOrganisation,
+    SlipSnapshot,
+    SlipTotals,
+)
 from tracker.slips.pdf import render_slip
 
 
-def _snapshot(fee_lines: int) -> dict[str, Any]:
-    fees = [
-        {
-            "date_text": f"{1 + i % 28} May 2026",
-            "project": "Peer Research on Housing",
-            "activity": "Meeting",
-            "time_text": "1 hour",
-            "rate_text": "£13.80 an hour, 1 hour paid",
-            "amount_pence": 1380,
-            "declined": i % 10 == 9,
-        }
+def _snapshot(fee_lines: int) -> SlipSnapshot:
+    fees = tuple(
+        FeeLine(
+            date=date(2026, 5, 1 + i % 28),
+            date_text=f"{1 + i % 28} May 2026",
+            project="Peer Research on Housing",
+            activity="Meeting",
+            time_text="1 hour",
+            rate_text="£13.80 an hour, 1 hour paid",
+            amount_pence=0 if i % 10 == 9 else 1380,
+            declined=i % 10 == 9,
+            item=f"time_entry:{i + 1}",
+        )
         for i in range(fee_lines)
-    ]
-    fees_total = sum(f["amount_pence"] for f in fees if not f["declined"])
-    for f in fees:
-        if f["declined"]:
-            f["amount_pence"] = 0
-    return {
-        "organisation": {"name": "Brighter Voices", "address": "12 Harbour Street\nPortsmouth"},
-        "number": "PS-2026-00042",
-        "issued_on_text": "26 November 2026",
-        "contributor": {"name": "Sam", "reference": "C00001"},
-        "payment_method": "Bank transfer",
-        "period": "1 May 2026 to 28 May 2026",
-        "fees": fees,
-        "expenses": [
-            {
-                "date_text": "4 May 2026",
-                "project": "Peer Research on Housing",
-                "category": "Mileage",
-                "description": "30 miles",
-                "amount_pence": 1250,
-            }
-        ],
-        "totals": {
-            "fees_pence": fees_total,
-            "expenses_pence": 1250,
-            "total_pence": fees_total + 1250,
-        },
-    }
+    )
+    expenses = (
+        ExpenseLine(
+            date=date(2026, 5, 4),
+            date_text="4 May 2026",
+            project="Peer Research on Housing",
+            category="Mileage",
+            description="30 miles",
+            amount_pence=1250,
+            item="expense:1",
+        ),
+    )
+    return SlipSnapshot(
+        organisation=SlipOrganisation("Brighter Voices", "12 Harbour Street\nPortsmouth"),
+        number="PS-2026-00042",
+        issued_on=date(2026, 11, 26),
+        issued_on_text="26 November 2026",
+        contributor=SlipContributor("Sam", "C00001"),
+        payment_method="Bank transfer",
+        period="1 May 2026 to 28 May 2026",
+        fees=fees,
+        expenses=expenses,
+        totals=SlipTotals.of(fees, expenses),
+    )
 
 
 def _pages(data: bytes) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from tracker.money import pounds_string
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import Project
 from tracker.slips import services as slips
+from tracker.slips.domain import ExpenseLine, FeeLine
 from tracker.slips.models import PaymentSlip, SlipCounter
 from tracker.timesheets.models import TimeEntry
 
@@ -106,13 +106,13 @@ class SlipRow:
 def slip_rows(slip_list: Sequence[PaymentSlip]) -> list[SlipRow]:
     rows = []
     for slip in slip_list:
-        snapshot = json.loads(slip.snapshot)
+        snapshot = slips.snapshot_of(slip)
         rows.append(
             SlipRow(
                 slip=slip,
-                name=snapshot["contributor"]["name"],
-                reference=snapshot["contributor"]["reference"],
-                method=snapshot["payment_method"],
+                name=snapshot.contributor.name,
+                reference=snapshot.contributor.reference,
+                method=snapshot.payment_method,
             )
         )
     return rows
@@ -276,19 +276,17 @@ def _project_codes(refs: set[str]) -> dict[str, str]:
 def lines_csv(slip_list: Sequence[PaymentSlip]) -> bytes:
     """One row per line of each slip that still counts, from the slips' snapshots, for the
     accounting system. Void slips are left out: nothing on them is paid."""
-    live = [(s, json.loads(s.snapshot)) for s in slip_list if s.status != "void"]
-    codes = _project_codes(
-        {line["item"] for _, snap in live for line in snap["fees"] + snap["expenses"]}
-    )
+    live = [(s, slips.snapshot_of(s)) for s in slip_list if s.status != "void"]
+    codes = _project_codes({line.item for _, snap in live for line in snap.fees + snap.expenses})
     rows: list[list[object]] = []
     for slip, snap in live:
-        reference = snap["contributor"]["reference"]
-        for fee in snap["fees"]:
-            description = f"{fee['time_text']}; {fee['rate_text']}"
-            if fee.get("declined"):
+        reference = snap.contributor.reference
+        for fee in snap.fees:
+            description = f"{fee.time_text}; {fee.rate_text}"
+            if fee.declined:
                 description += "; fee declined"
-            rows.append(_line_row(slip, reference, "fee", fee, codes, fee["activity"], description))
-        for expense in snap["expenses"]:
+            rows.append(_line_row(slip, reference, "fee", fee, codes, fee.activity, description))
+        for expense in snap.expenses:
             rows.append(
                 _line_row(
                     slip,
@@ -296,8 +294,8 @@ def lines_csv(slip_list: Sequence[PaymentSlip]) -> bytes:
                     "expense",
                     expense,
                     codes,
-                    expense["category"],
-                    expense["description"],
+                    expense.category,
+                    expense.description,
                 )
             )
     return _csv(LINES_CSV_HEADER, rows)
@@ -307,18 +305,18 @@ def _line_row(
     slip: PaymentSlip,
     reference: str,
     kind: str,
-    line: dict[str, Any],
+    line: FeeLine | ExpenseLine,
     codes: dict[str, str],
     what: str,
     description: str,
 ) -> list[object]:
-    pence = int(line["amount_pence"])
+    pence = line.amount_pence
     return [
         slip.number,
         reference,
         kind,
-        line["date"],
-        codes.get(line["item"], ""),
+        line.date.isoformat(),
+        codes.get(line.item, ""),
         what,
         description,
         pence,

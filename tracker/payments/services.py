@@ -30,6 +30,7 @@ from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.settings.services import get_setting
 from tracker.slips import services as slips
+from tracker.slips.domain import ExpenseLine, FeeLine, SlipContributor, SlipSnapshot, SlipTotals
 from tracker.slips.models import PaymentSlip
 from tracker.slips.pdf import render_slip
 from tracker.timesheets.models import TimeEntry
@@ -305,7 +306,7 @@ def _check_two_people(actor: User, run: PaymentRun) -> None:
         )
 
 
-def _fee_line(entry: TimeEntry, names: dict[str, dict[int, str]]) -> dict[str, Any]:
+def _fee_line(entry: TimeEntry, names: dict[str, dict[int, str]]) -> FeeLine:
     snap = json.loads(entry.rate_snapshot or "{}")
     if snap.get("unpaid"):
         rate = "Unpaid work"
@@ -324,20 +325,20 @@ def _fee_line(entry: TimeEntry, names: dict[str, dict[int, str]]) -> dict[str, A
         )
     if entry.fee_choice == "reduce":
         rate += f" (full fee {format_money(entry.calculated_fee_pence or 0)}, reduced)"
-    return {
-        "date": entry.work_date.isoformat(),
-        "date_text": long_date(entry.work_date),
-        "project": names["project"][entry.project_id],
-        "activity": names["activity"][entry.activity_type_id],
-        "time_text": duration(entry.minutes),
-        "rate_text": rate,
-        "amount_pence": entry.fee_pence,
-        "declined": entry.fee_choice == "decline",
-        "item": f"time_entry:{entry.id}",
-    }
+    return FeeLine(
+        date=entry.work_date,
+        date_text=long_date(entry.work_date),
+        project=names["project"][entry.project_id],
+        activity=names["activity"][entry.activity_type_id],
+        time_text=duration(entry.minutes),
+        rate_text=rate,
+        amount_pence=KINDS[ItemKind.TIME].payable(entry),
+        declined=entry.fee_choice == "decline",
+        item=f"time_entry:{entry.id}",
+    )
 
 
-def _expense_line(kind: str, item: Any, names: dict[str, dict[int, str]]) -> dict[str, Any]:
+def _expense_line(kind: str, item: Any, names: dict[str, dict[int, str]]) -> ExpenseLine:
     if kind == "expense":
         day = item.claim_date
         category = EXPENSE_CATEGORIES[item.category]
@@ -346,23 +347,21 @@ def _expense_line(kind: str, item: Any, names: dict[str, dict[int, str]]) -> dic
             description = "; ".join(
                 part for part in [item.mileage_breakdown or "", item.description] if part
             )
-        amount = item.approved_pence
         ref = f"expense:{item.id}"
     else:
         day = local_date(item.provided_at)
         category = "Equipment or support"
         description = f"{ADAPTATION_KINDS[item.kind]}: {item.description}"
-        amount = item.actual_pence
         ref = f"adaptation:{item.id}"
-    return {
-        "date": day.isoformat(),
-        "date_text": long_date(day),
-        "project": names["project"][item.project_id],
-        "category": category,
-        "description": description,
-        "amount_pence": amount,
-        "item": ref,
-    }
+    return ExpenseLine(
+        date=day,
+        date_text=long_date(day),
+        project=names["project"][item.project_id],
+        category=category,
+        description=description,
+        amount_pence=KINDS[ItemKind(kind)].payable(item),
+        item=ref,
+    )
 
 
 def _names() -> dict[str, dict[int, str]]:
@@ -380,36 +379,36 @@ def build_snapshot(
     number: str,
     issued_on: date,
     names: dict[str, dict[int, str]],
-) -> dict[str, Any]:
+) -> SlipSnapshot:
     """Everything the slip shows, fixed at confirmation. Totals are sums of the lines."""
-    fees = [_fee_line(_item_of(line, items), names) for line in lines if line.kind == ItemKind.TIME]
-    expenses = [
-        _expense_line(line.kind, _item_of(line, items), names)
-        for line in lines
-        if line.kind != ItemKind.TIME
-    ]
-    fees.sort(key=lambda x: (x["date"], x["item"]))
-    expenses.sort(key=lambda x: (x["date"], x["item"]))
-    dates = [x["date"] for x in fees + expenses]
-    fees_total = sum(int(x["amount_pence"]) for x in fees)
-    expenses_total = sum(int(x["amount_pence"]) for x in expenses)
-    first, last = date.fromisoformat(min(dates)), date.fromisoformat(max(dates))
-    return {
-        "organisation": slips.organisation(),
-        "number": number,
-        "issued_on": issued_on.isoformat(),
-        "issued_on_text": long_date(issued_on),
-        "contributor": {"name": contributor.preferred_name, "reference": contributor.reference},
-        "payment_method": PAYMENT_METHODS.get(contributor.payment_method or "", "Not set"),
-        "period": long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}",
-        "fees": fees,
-        "expenses": expenses,
-        "totals": {
-            "fees_pence": fees_total,
-            "expenses_pence": expenses_total,
-            "total_pence": fees_total + expenses_total,
-        },
-    }
+    fees = sorted(
+        (_fee_line(_item_of(line, items), names) for line in lines if line.kind == ItemKind.TIME),
+        key=lambda x: (x.date, x.item),
+    )
+    expenses = sorted(
+        (
+            _expense_line(line.kind, _item_of(line, items), names)
+            for line in lines
+            if line.kind != ItemKind.TIME
+        ),
+        key=lambda x: (x.date, x.item),
+    )
+    dates = [x.date for x in fees] + [x.date for x in expenses]
+    first, last = min(dates), max(dates)
+    return SlipSnapshot(
+        organisation=slips.organisation(),
+        number=number,
+        issued_on=issued_on,
+        issued_on_text=long_date(issued_on),
+        contributor=SlipContributor(
+            name=contributor.preferred_name, reference=contributor.reference
+        ),
+        payment_method=PAYMENT_METHODS.get(contributor.payment_method or "", "Not set"),
+        period=long_date(first) if first == last else f"{long_date(first)} to {long_date(last)}",
+        fees=tuple(fees),
+        expenses=tuple(expenses),
+        totals=SlipTotals.of(fees, expenses),
+    )
 
 
 @dataclass(frozen=True)
@@ -460,7 +459,7 @@ def confirm_payment_run(
             names=names,
         )
         data = render_slip(snapshot)
-        totals = snapshot["totals"]
+        totals = snapshot.totals
         slip = PaymentSlip(
             number=number,
             year=issued_on.year,
@@ -468,10 +467,10 @@ def confirm_payment_run(
             run_id=run.id,
             contributor_id=person.id,
             issued_on=issued_on,
-            fees_pence=totals["fees_pence"],
-            expenses_pence=totals["expenses_pence"],
-            total_pence=totals["total_pence"],
-            snapshot=json.dumps(snapshot, sort_keys=True),
+            fees_pence=totals.fees_pence,
+            expenses_pence=totals.expenses_pence,
+            total_pence=totals.total_pence,
+            snapshot=snapshot.to_json(),
             sha256=slips.sha256(data),
             status="issued",
         )

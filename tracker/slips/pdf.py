@@ -32,8 +32,10 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from tracker.money import format_money
+from tracker.slips.domain import SlipOrganisation, SlipSnapshot
 
-Snapshot = Mapping[str, Any]
+# The yearly statement's data, built by tracker/slips/services.statement.
+Statement = Mapping[str, Any]
 
 BRAND = colors.HexColor("#106165")
 RULE = colors.HexColor("#b1b4b6")
@@ -168,10 +170,10 @@ def _totals(rows: list[tuple[str, int]]) -> Table:
     return grid
 
 
-def _header(organisation: Mapping[str, Any], title: str, facts: list[tuple[str, str]]) -> Table:
+def _header(organisation: SlipOrganisation, title: str, facts: list[tuple[str, str]]) -> Table:
     left = [
-        Paragraph(f"<b>{escape(organisation['name'])}</b>", BODY),
-        Paragraph(_lines(str(organisation.get("address") or "")), SMALL),
+        Paragraph(f"<b>{escape(organisation.name)}</b>", BODY),
+        Paragraph(_lines(organisation.address), SMALL),
     ]
     right: list[Flowable] = [Paragraph(escape(title), TITLE)]
     right += [Paragraph(f"{escape(k)}: <b>{escape(v)}</b>", BODY) for k, v in facts]
@@ -189,12 +191,12 @@ def _header(organisation: Mapping[str, Any], title: str, facts: list[tuple[str, 
     return grid
 
 
-def _person(snapshot: Snapshot) -> Table:
-    person = snapshot["contributor"]
+def _person(snapshot: SlipSnapshot) -> Table:
+    person = snapshot.contributor
     rows = [
-        ("Paid to", f"{person['name']} (reference {person['reference']})"),
-        ("Payment method", str(snapshot["payment_method"])),
-        ("Work and costs from", str(snapshot["period"])),
+        ("Paid to", f"{person.name} (reference {person.reference})"),
+        ("Payment method", snapshot.payment_method),
+        ("Work and costs from", snapshot.period),
     ]
     grid = Table(
         [[Paragraph(escape(k), HEAD), Paragraph(escape(v), CELL)] for k, v in rows],
@@ -206,32 +208,32 @@ def _person(snapshot: Snapshot) -> Table:
     return grid
 
 
-def render_slip(snapshot: Snapshot) -> bytes:
+def render_slip(snapshot: SlipSnapshot) -> bytes:
     """The payment slip PDF for one contributor in one confirmed run."""
     story: list[Flowable] = [
         _header(
-            snapshot["organisation"],
+            snapshot.organisation,
             "Payment slip",
-            [("Number", snapshot["number"]), ("Issued", snapshot["issued_on_text"])],
+            [("Number", snapshot.number), ("Issued", snapshot.issued_on_text)],
         ),
         Spacer(1, 5 * mm),
         _person(snapshot),
         Spacer(1, 4 * mm),
         Paragraph("Fees for your time", H2),
     ]
-    fees = snapshot["fees"]
+    fees = snapshot.fees
     if fees:
         story.append(
             table(
                 ["Date", "Project", "Activity", "Time", "Basis and rate", "Amount"],
                 [
                     [
-                        f["date_text"],
-                        f["project"],
-                        f["activity"],
-                        f["time_text"],
-                        f["rate_text"],
-                        "Declined, £0.00" if f["declined"] else format_money(f["amount_pence"]),
+                        f.date_text,
+                        f.project,
+                        f.activity,
+                        f.time_text,
+                        f.rate_text,
+                        "Declined, £0.00" if f.declined else format_money(f.amount_pence),
                     ]
                     for f in fees
                 ],
@@ -242,18 +244,18 @@ def render_slip(snapshot: Snapshot) -> bytes:
     else:
         story.append(Paragraph("No fees on this slip.", BODY))
     story.append(Paragraph("Expenses paid back", H2))
-    expenses = snapshot["expenses"]
+    expenses = snapshot.expenses
     if expenses:
         story.append(
             table(
                 ["Date", "Project", "Category", "Description", "Amount"],
                 [
                     [
-                        e["date_text"],
-                        e["project"],
-                        e["category"],
-                        e["description"],
-                        format_money(e["amount_pence"]),
+                        e.date_text,
+                        e.project,
+                        e.category,
+                        e.description,
+                        format_money(e.amount_pence),
                     ]
                     for e in expenses
                 ],
@@ -263,16 +265,16 @@ def render_slip(snapshot: Snapshot) -> bytes:
         )
     else:
         story.append(Paragraph("No expenses on this slip.", BODY))
-    totals = snapshot["totals"]
+    totals = snapshot.totals
     story += [
         Spacer(1, 5 * mm),
         KeepTogether(
             [
                 _totals(
                     [
-                        ("Fees", totals["fees_pence"]),
-                        ("Expenses", totals["expenses_pence"]),
-                        ("Total payable", totals["total_pence"]),
+                        ("Fees", totals.fees_pence),
+                        ("Expenses", totals.expenses_pence),
+                        ("Total payable", totals.total_pence),
                     ]
                 )
             ]
@@ -286,12 +288,12 @@ def render_slip(snapshot: Snapshot) -> bytes:
     ]
     return build(
         story,
-        title=f"Payment slip {snapshot['number']}",
-        footer=f"Payment slip {snapshot['number']}",
+        title=f"Payment slip {snapshot.number}",
+        footer=f"Payment slip {snapshot.number}",
     )
 
 
-def render_statement(statement: Snapshot) -> bytes:
+def render_statement(statement: Statement) -> bytes:
     """A yearly statement (tax year) of fees and expenses paid, to show a benefits office."""
     story: list[Flowable] = [
         _header(

@@ -4,7 +4,6 @@ and the yearly statement."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from tracker.extensions import db
 from tracker.rates.domain import tax_year_start
 from tracker.settings.services import get_setting
 from tracker.slips import pdf
+from tracker.slips.domain import SlipOrganisation, SlipSnapshot
 from tracker.slips.models import PaymentSlip, SlipCounter
 
 
@@ -54,15 +54,19 @@ def slip_number(year: int, sequence: int) -> str:
     return f"{get_setting('slip_prefix')}-{year}-{sequence:05d}"
 
 
-def organisation() -> dict[str, str]:
-    return {
-        "name": get_setting("organisation_name"),
-        "address": get_setting("organisation_address"),
-    }
+def organisation() -> SlipOrganisation:
+    return SlipOrganisation(
+        name=get_setting("organisation_name"), address=get_setting("organisation_address")
+    )
+
+
+def snapshot_of(slip: PaymentSlip) -> SlipSnapshot:
+    """What the slip showed when it was issued, read from its stored snapshot."""
+    return SlipSnapshot.from_json(slip.snapshot)
 
 
 def render(slip: PaymentSlip) -> bytes:
-    return pdf.render_slip(json.loads(slip.snapshot))
+    return pdf.render_slip(snapshot_of(slip))
 
 
 def sha256(data: bytes) -> str:
