@@ -5,8 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import Field, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from tracker.money import MoneyError, parse_money, pounds_string
 
@@ -153,3 +159,36 @@ def optional_int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def project_choice(label: str) -> Any:
+    """Which project an item is for: radios that the view fills with the person's projects."""
+    return RadioField(
+        label,
+        coerce=row_id,
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Choose a project")],
+    )
+
+
+def text_box(
+    label: str,
+    *,
+    description: str = "",
+    required: str | None = None,
+    max_length: int = 1000,
+    too_long: str | None = None,
+) -> Any:
+    """A box for a few sentences; `required` is the message when it is left empty."""
+    validators: list[Any] = [InputRequired(required)] if required else []
+    validators.append(
+        Length(max=max_length, message=too_long or f"Keep it to {max_length:,} characters or fewer")
+    )
+    return TextAreaField(
+        label,
+        description=description,
+        widget=GovTextArea(),
+        filters=[clean_text],
+        validators=validators,
+    )

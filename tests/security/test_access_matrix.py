@@ -316,7 +316,7 @@ MATRIX: dict[tuple[str, str], Gate] = {
     ("api.list_rates", "GET"): gate("/api/v1/rates", *RATE_READERS),
     ("api.create_rate", "POST"): gate("/api/v1/rates", *MONEY_EDITORS),
     ("api.estimate", "POST"): gate("/api/v1/estimate", *ITEM_READERS),
-    ("api.list_time_entries", "GET"): gate("/api/v1/time-entries", *ITEM_READERS),
+    ("api.list_time", "GET"): gate("/api/v1/time-entries", *ITEM_READERS),
     ("api.create_time", "POST"): gate("/api/v1/time-entries", *RECORDERS),
     ("api.get_time", "GET"): gate("/api/v1/time-entries/{entry}", *ITEM_READERS),
     ("api.update_time", "PATCH"): gate("/api/v1/time-entries/{entry}", *RECORDERS),
@@ -327,7 +327,7 @@ MATRIX: dict[tuple[str, str], Gate] = {
         gate("/api/v1/time-entries/{entry_to_decide}/approve", COORDINATOR),
     ("api.return_time", "POST"):
         gate("/api/v1/time-entries/{entry_to_decide}/return", COORDINATOR),
-    ("api.list_expenses", "GET"): gate("/api/v1/expenses", *ITEM_READERS),
+    ("api.list_expense", "GET"): gate("/api/v1/expenses", *ITEM_READERS),
     ("api.create_expense", "POST"): gate("/api/v1/expenses", *RECORDERS),
     ("api.get_expense", "GET"): gate("/api/v1/expenses/{claim}", *ITEM_READERS),
     ("api.update_expense", "PATCH"): gate("/api/v1/expenses/{claim}", *RECORDERS),
@@ -338,7 +338,7 @@ MATRIX: dict[tuple[str, str], Gate] = {
         gate("/api/v1/expenses/{claim_to_decide}/approve", COORDINATOR),
     ("api.return_expense", "POST"):
         gate("/api/v1/expenses/{claim_to_decide}/return", COORDINATOR),
-    ("api.list_adaptations", "GET"): gate("/api/v1/adaptations", *ITEM_READERS),
+    ("api.list_adaptation", "GET"): gate("/api/v1/adaptations", *ITEM_READERS),
     ("api.create_adaptation", "POST"): gate("/api/v1/adaptations", *RECORDERS),
     ("api.get_adaptation", "GET"): gate("/api/v1/adaptations/{adaptation}", *ITEM_READERS),
     ("api.update_adaptation", "PATCH"): gate("/api/v1/adaptations/{adaptation}", *RECORDERS),

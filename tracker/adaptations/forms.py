@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
+from wtforms.validators import InputRequired
 
 from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.adaptations.services import PAYMENTS, PROVISIONS
-from tracker.forms import DateField, MoneyField, clean_text, row_id
+from tracker.forms import DateField, MoneyField, project_choice, text_box
 
 PROVISION_HINTS = {
     "loan": "You give it back when the project ends",
@@ -19,13 +19,7 @@ PROVISION_HINTS = {
 
 
 class RequestForm(FlaskForm):
-    project_id = RadioField(
-        "Which project is it for?",
-        coerce=row_id,
-        validate_choice=False,
-        widget=GovRadioInput(),
-        validators=[InputRequired("Choose a project")],
-    )
+    project_id = project_choice("Which project is it for?")
     kind = RadioField(
         "What do you need?",
         choices=list(ADAPTATION_KINDS.items()),
@@ -33,15 +27,10 @@ class RequestForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired("Choose what you need")],
     )
-    description = TextAreaField(
+    description = text_box(
         "Tell us a bit more",
         description="What you need, not why. For example, “a laptop for online meetings”.",
-        widget=GovTextArea(),
-        filters=[clean_text],
-        validators=[
-            InputRequired("Say what is needed, for example “a laptop for online meetings”"),
-            Length(max=1000, message="Keep it to 1,000 characters or fewer"),
-        ],
+        required="Say what is needed, for example “a laptop for online meetings”",
     )
     estimated_pence = MoneyField(
         "Roughly how much does it cost?",

@@ -16,7 +16,6 @@ from tracker.dates import utc_now
 from tracker.errors import Conflict, Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.projects.models import Project
 from tracker.projects.services import coordinates
 from tracker.rates.domain import ThresholdWarning
 
@@ -42,11 +41,9 @@ class RequestInput:
 
 
 def _checked(data: RequestInput) -> dict[str, object]:
-    fields: dict[str, str] = {}
-    if data.contributor_id is None:
-        fields["contributor_id"] = "Choose who needs it"
-    if data.project_id is None or db.session.get(Project, data.project_id) is None:
-        fields["project_id"] = "Choose a project"
+    fields = lifecycle.whose_and_where(
+        data.contributor_id, data.project_id, who="Choose who needs it"
+    )
     if data.kind not in ADAPTATION_KINDS:
         fields["kind"] = "Choose what is needed"
     if not data.description.strip():

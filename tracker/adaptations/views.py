@@ -10,29 +10,18 @@ from tracker.adaptations import services
 from tracker.adaptations.forms import PROVISION_HINTS, RequestForm
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.auth.access import access
-from tracker.auth.models import User
-from tracker.contributions.recording import (
-    ask_who,
-    change_refusal,
-    contributor_page,
-    fill_project_choices,
-    for_whom,
-)
+from tracker.contributions import recording
+from tracker.contributions.recording import ITEM, READERS, RECORDERS
 from tracker.contributors.models import Contributor
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import WITHDRAWABLE, is_editable
 from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
-from tracker.projects.models import Project
 from tracker.security import acting_user
 from tracker.web import show_service_error
 
 bp = Blueprint("adaptations", __name__, url_prefix="/adaptations")
-RECORDERS = ("contributor", "coordinator")
-READERS = ("contributor", "coordinator", "finance", "admin")
-ITEM = "/<int(max=2147483647):item_id>"
 
 
 def _request_input(form: RequestForm, contributor_id: int) -> services.RequestInput:
@@ -50,7 +39,7 @@ def _request_input(form: RequestForm, contributor_id: int) -> services.RequestIn
 
 def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequest | None) -> Any:
     user = acting_user()
-    return contributor_page(
+    return recording.contributor_page(
         "adaptations/form.html",
         400 if form.errors or form.form_errors else 200,
         form=form,
@@ -66,13 +55,13 @@ def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequ
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = for_whom(user)
+    contributor = recording.for_whom(user)
     if contributor is None:
-        return ask_who(
+        return recording.ask_who(
             user, action=url_for("adaptations.new"), caption="Ask for equipment or support"
         )
     form = RequestForm(payment="supplier")
-    fill_project_choices(form, user, contributor)
+    recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             item = services.create_request(actor=user, data=_request_input(form, contributor.id))
@@ -91,18 +80,11 @@ def new() -> Any:
 def show(item_id: int) -> Any:
     user = acting_user()
     item = lifecycle.get_visible(user, ItemKind.ADAPTATION, item_id)
-    contributor = db.session.get(Contributor, item.contributor_id)
-    recorder = db.session.get(User, item.recorded_by_id)
-    assert contributor is not None and recorder is not None
-    return contributor_page(
+    return recording.item_page(
         "adaptations/show.html",
+        user,
+        item,
         item=item,
-        contributor=contributor,
-        project=db.session.get(Project, item.project_id),
-        recorded_by=recorder if recorder.id != contributor.user_id else None,
-        can_act=lifecycle.can_act_for(user, item),
-        editable=is_editable(item.status),
-        withdrawable=item.status in WITHDRAWABLE,
         kinds=ADAPTATION_KINDS,
         payment_statuses=ITEM_STATUSES,
         provisions=services.PROVISIONS,
@@ -127,14 +109,14 @@ def _request_data(item: AdaptationRequest) -> dict[str, Any]:
 def edit(item_id: int) -> Any:
     user = acting_user()
     item = lifecycle.get_visible(user, ItemKind.ADAPTATION, item_id)
-    refusal = change_refusal(user, item)
+    refusal = recording.change_refusal(user, item)
     if refusal:
         flash(refusal, "info")
         return redirect(url_for("adaptations.show", item_id=item_id))
     contributor = db.session.get(Contributor, item.contributor_id)
     assert contributor is not None
     form = RequestForm(data=_request_data(item))
-    fill_project_choices(form, user, contributor)
+    recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             services.update_request(

@@ -8,17 +8,17 @@ from typing import Any
 from tracker.adaptations import services as adaptations
 from tracker.adaptations.models import ADAPTATION_KINDS, ADAPTATION_STATUSES, AdaptationRequest
 from tracker.api import bp
-from tracker.api.common import Body, iso, json_body, money, paginate
+from tracker.api.common import Body, iso, json_body, money
 from tracker.api.items import (
     DECIDERS,
     NULLABLE_MONEY,
     NULLABLE_PENCE,
     NULLABLE_STRING,
-    READERS,
     ApiKind,
-    filtered,
+    item_json,
     optional_money,
     plausible_date,
+    visible_item,
 )
 from tracker.api.spec import (
     ID,
@@ -30,12 +30,9 @@ from tracker.api.spec import (
     operation,
 )
 from tracker.auth.access import access
-from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.extensions import db
-from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.kinds import ItemKind
-from tracker.security import acting_user
 
 REQUEST = "/adaptations/<id:adaptation_id>"
 PAYMENT_STATUSES = ("approved", "in_run", "on_slip", "paid")
@@ -95,28 +92,17 @@ PROVIDED = component(
 
 
 def adaptation_json(item: AdaptationRequest) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "contributor_id": item.contributor_id,
-        "project_id": item.project_id,
-        "kind": item.kind,
-        "description": item.description,
+    return item_json(
+        item,
+        kind=item.kind,
+        description=item.description,
         **money("estimated", item.estimated_pence),
         **optional_money("actual", item.actual_pence),
-        "provision": item.provision,
-        "payment": item.payment,
-        "needed_by": iso(item.needed_by),
-        "status": item.status,
-        "payment_status": item.payment_status,
-        "recorded_by_id": item.recorded_by_id,
-        "return_reason": item.return_reason,
-    }
-
-
-def _item(adaptation_id: int) -> tuple[User, AdaptationRequest]:
-    actor = acting_user()
-    item: AdaptationRequest = lifecycle.get_visible(actor, ItemKind.ADAPTATION, adaptation_id)
-    return actor, item
+        provision=item.provision,
+        payment=item.payment,
+        needed_by=iso(item.needed_by),
+        payment_status=item.payment_status,
+    )
 
 
 def _read(body: Body, item: AdaptationRequest | None) -> dict[str, Any]:
@@ -143,33 +129,6 @@ def _read(body: Body, item: AdaptationRequest | None) -> dict[str, Any]:
     }
 
 
-@bp.get("/adaptations")
-@access(*READERS)
-@operation(
-    "List the adaptation and equipment requests you may see",
-    description="Newest first. Finance sees requests reimbursed to contributors.",
-    response=ADAPTATION,
-    paginated=True,
-    query={
-        "project": {**ID, "description": "Only this project's requests"},
-        "contributor": {**ID, "description": "Only this contributor's requests"},
-        "status": enum(*ADAPTATION_STATUSES),
-        "kind": enum(*ADAPTATION_KINDS),
-        "payment": enum(*adaptations.PAYMENTS),
-    },
-)
-def list_adaptations() -> Any:
-    query = filtered(
-        lifecycle.visible_query(acting_user(), ItemKind.ADAPTATION),
-        AdaptationRequest,
-        date_column=None,
-        statuses=ADAPTATION_STATUSES,
-        kind=(AdaptationRequest.kind, ADAPTATION_KINDS),
-        payment=(AdaptationRequest.payment, adaptations.PAYMENTS),
-    )
-    return paginate(query.order_by(AdaptationRequest.id.desc()), adaptation_json)
-
-
 @bp.post(REQUEST + "/provided")
 @access(*DECIDERS)
 @operation(
@@ -179,7 +138,7 @@ def list_adaptations() -> Any:
     response=ADAPTATION,
 )
 def provide_adaptation(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
+    actor, item = visible_item(ItemKind.ADAPTATION, adaptation_id)
     body = json_body(message="Enter what it actually cost.")
     actual_pence = body.pence("actual_pence")
     body.check()
@@ -192,7 +151,7 @@ def provide_adaptation(adaptation_id: int) -> Any:
 @access(*DECIDERS)
 @operation("Record that a loan was given back", response=ADAPTATION)
 def loan_returned(adaptation_id: int) -> Any:
-    actor, item = _item(adaptation_id)
+    actor, item = visible_item(ItemKind.ADAPTATION, adaptation_id)
     adaptations.mark_loan_returned(actor=actor, item=item)
     db.session.commit()
     return adaptation_json(item)
@@ -212,6 +171,10 @@ API: ApiKind = ApiKind(
     create=lambda actor, data: adaptations.create_request(actor=actor, data=data),
     update=lambda actor, item, data: adaptations.update_request(actor=actor, item=item, data=data),
     message="Check the details of the request.",
+    list_summary="List the adaptation and equipment requests you may see",
+    list_description="Newest first. Finance sees requests reimbursed to contributors.",
+    statuses=ADAPTATION_STATUSES,
+    choices={"kind": ("kind", ADAPTATION_KINDS), "payment": ("payment", adaptations.PAYMENTS)},
     create_summary="Ask for equipment or an adaptation (a draft)",
     create_description="The request remembers who recorded it.",
     submit_note="The coordinator decides what is needed.",

@@ -10,18 +10,17 @@ from typing import Any
 from flask import request
 
 from tracker.api import bp
-from tracker.api.common import Body, iso, money, paginate
+from tracker.api.common import Body, iso, money
 from tracker.api.items import (
     NULLABLE_MONEY,
     NULLABLE_PENCE,
     NULLABLE_STRING,
-    READERS,
     RECORDERS,
     ApiKind,
-    filtered,
-    filters,
+    item_json,
     optional_money,
     plausible_date,
+    visible_item,
 )
 from tracker.api.spec import (
     BOOLEAN,
@@ -35,16 +34,13 @@ from tracker.api.spec import (
     operation,
 )
 from tracker.auth.access import access
-from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.errors import TrackerError
 from tracker.expenses import services as expenses
 from tracker.expenses.models import CATEGORY_CODES, ExpenseClaim
 from tracker.extensions import db
-from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
-from tracker.security import acting_user
 
 VEHICLES = ("car", "motorcycle", "bicycle")
 CLAIM = "/expenses/<id:expense_id>"
@@ -139,31 +135,20 @@ def miles_text(tenths: int | None) -> str | None:
 
 
 def expense_json(claim: ExpenseClaim) -> dict[str, Any]:
-    return {
-        "id": claim.id,
-        "contributor_id": claim.contributor_id,
-        "project_id": claim.project_id,
-        "date": iso(claim.claim_date),
-        "category": claim.category,
-        "description": claim.description,
+    return item_json(
+        claim,
+        date=iso(claim.claim_date),
+        category=claim.category,
+        description=claim.description,
         **money("amount", claim.amount_pence),
-        "miles": miles_text(claim.miles_tenths),
-        "vehicle": claim.vehicle,
-        "passengers": claim.passengers,
-        "receipt_missing_reason": claim.receipt_missing_reason,
-        "status": claim.status,
-        "over_cap": claim.over_cap,
+        miles=miles_text(claim.miles_tenths),
+        vehicle=claim.vehicle,
+        passengers=claim.passengers,
+        receipt_missing_reason=claim.receipt_missing_reason,
+        over_cap=claim.over_cap,
         **optional_money("approved", claim.approved_pence),
-        "has_receipt": claim.receipt_stored_name is not None,
-        "recorded_by_id": claim.recorded_by_id,
-        "return_reason": claim.return_reason,
-    }
-
-
-def _claim(expense_id: int) -> tuple[User, ExpenseClaim]:
-    actor = acting_user()
-    claim: ExpenseClaim = lifecycle.get_visible(actor, ItemKind.EXPENSE, expense_id)
-    return actor, claim
+        has_receipt=claim.receipt_stored_name is not None,
+    )
 
 
 def _miles(body: Body) -> str | None:
@@ -229,27 +214,6 @@ def _current(claim: ExpenseClaim) -> dict[str, Any]:
     }
 
 
-@bp.get("/expenses")
-@access(*READERS)
-@operation(
-    "List the expense claims you may see",
-    description="Newest first. `from` and `to` are claim dates.",
-    response=EXPENSE,
-    paginated=True,
-    query=filters(status=enum(*ITEM_STATUSES), category=enum(*CATEGORY_CODES)),
-)
-def list_expenses() -> Any:
-    query = filtered(
-        lifecycle.visible_query(acting_user(), ItemKind.EXPENSE),
-        ExpenseClaim,
-        date_column=ExpenseClaim.claim_date,
-        statuses=ITEM_STATUSES,
-        category=(ExpenseClaim.category, CATEGORY_CODES),
-    )
-    query = query.order_by(ExpenseClaim.claim_date.desc(), ExpenseClaim.id.desc())
-    return paginate(query, expense_json)
-
-
 @bp.post(CLAIM + "/receipt")
 @access(*RECORDERS)
 @operation(
@@ -261,7 +225,7 @@ def list_expenses() -> Any:
     content_type="multipart/form-data",
 )
 def upload_receipt(expense_id: int) -> Any:
-    actor, claim = _claim(expense_id)
+    actor, claim = visible_item(ItemKind.EXPENSE, expense_id)
     upload = request.files.get("receipt")
     if upload is None or not upload.filename:
         raise TrackerError(
@@ -293,6 +257,10 @@ API: ApiKind = ApiKind(
     create=lambda actor, data: expenses.create_expense(actor=actor, data=data),
     update=lambda actor, claim, data: expenses.update_expense(actor=actor, claim=claim, data=data),
     message="Check the details of the claim.",
+    list_summary="List the expense claims you may see",
+    list_description="Newest first. `from` and `to` are claim dates.",
+    statuses=ITEM_STATUSES,
+    choices={"category": ("category", CATEGORY_CODES)},
     create_summary="Record an expense claim as a draft",
     create_description="Mileage takes `miles`, `vehicle` and `passengers`, and the amount is "
     "worked out from the dated mileage rates. Other categories take `amount_pence`. Add the "

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.api import adaptations, bp, expenses, time_entries
-from tracker.api.common import field_names, json_body
+from tracker.api.common import field_names, json_body, paginate
 from tracker.api.items import (
     DECIDERS,
     READERS,
@@ -23,13 +23,15 @@ from tracker.api.items import (
     ApiKind,
     check_project_visible,
     contributor_for,
+    filtered,
+    filters,
     optional_body,
     reason,
     unchanged_contributor,
     warnings_json,
     with_warnings,
 )
-from tracker.api.spec import operation
+from tracker.api.spec import enum, operation
 from tracker.auth.access import access
 from tracker.extensions import db
 from tracker.items import services as items
@@ -43,6 +45,23 @@ API_KINDS: dict[ItemKind, ApiKind] = {
     ItemKind.ADAPTATION: adaptations.API,
 }
 WARNINGS_NOTE = " Brings any benefit warnings (time only)."
+
+
+def list_items(kind: ItemKind) -> Any:
+    api, info = API_KINDS[kind], KINDS[kind]
+    model = info.model
+    dated = getattr(model, info.date_field) if info.date_field else None
+    query = filtered(
+        lifecycle.visible_query(acting_user(), kind),
+        model,
+        date_column=dated,
+        statuses=api.statuses,
+        **{
+            name: (getattr(model, column), values) for name, (column, values) in api.choices.items()
+        },
+    )
+    newest = [] if dated is None else [dated.desc()]
+    return paginate(query.order_by(*newest, model.id.desc()), api.json)
 
 
 def get(kind: ItemKind, item_id: int) -> Any:
@@ -158,15 +177,37 @@ def _route(
     )
 
 
-def _create_route(kind: ItemKind, api: ApiKind) -> None:
-    def endpoint() -> Any:
+def _collection_routes(kind: ItemKind, api: ApiKind) -> None:
+    """`GET /<api_path>` (`list_<kind>`) and `POST /<api_path>` (`create_<kind>`)."""
+
+    def listed() -> Any:
+        return list_items(kind)
+
+    def created() -> Any:
         return create(kind)
 
-    endpoint.__name__ = endpoint.__qualname__ = f"create_{kind}"
-    bp.add_url_rule(
-        f"/{KINDS[kind].api_path}",
-        endpoint=endpoint.__name__,
-        view_func=access(*RECORDERS)(
+    query = {name: enum(*values) for name, (_, values) in api.choices.items()}
+    documented = [
+        (
+            listed,
+            "list",
+            "GET",
+            READERS,
+            operation(
+                api.list_summary,
+                description=api.list_description,
+                response=api.schema,
+                paginated=True,
+                query=filters(
+                    dated=KINDS[kind].date_field is not None, status=enum(*api.statuses), **query
+                ),
+            ),
+        ),
+        (
+            created,
+            "create",
+            "POST",
+            RECORDERS,
             operation(
                 api.create_summary,
                 description="For yourself, or (coordinators) for a contributor of your "
@@ -175,10 +216,17 @@ def _create_route(kind: ItemKind, api: ApiKind) -> None:
                 response=api.schema,
                 status=201,
                 errors=(404,),  # a contributor_id the user may not see
-            )(endpoint)
+            ),
         ),
-        methods=["POST"],
-    )
+    ]
+    for endpoint, name, method, roles, document in documented:
+        endpoint.__name__ = endpoint.__qualname__ = f"{name}_{kind}"
+        bp.add_url_rule(
+            f"/{KINDS[kind].api_path}",
+            endpoint=endpoint.__name__,
+            view_func=access(*roles)(document(endpoint)),
+            methods=[method],
+        )
 
 
 for _kind, _api in API_KINDS.items():
@@ -186,7 +234,7 @@ for _kind, _api in API_KINDS.items():
     _with_warnings = with_warnings(
         f"{_api.schema['$ref'].rsplit('/', 1)[1]}WithWarnings", _api.schema
     )
-    _create_route(_kind, _api)
+    _collection_routes(_kind, _api)
     _route(
         _kind, "get", get, READERS, f"One {_label} you may see", method="GET", response=_api.schema
     )

@@ -22,9 +22,12 @@ from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.contributors.models import Contributor
 from tracker.errors import NotFound, TrackerError
+from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.kinds import ItemKind
 from tracker.money import pounds_string
 from tracker.projects import services as projects
 from tracker.rates.domain import ThresholdWarning
+from tracker.security import acting_user
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,17 @@ class ApiKind:
     create: Callable[[User, Any], Any]
     update: Callable[[User, Any, Any], Any]
     message: str
+    list_summary: str
+    list_description: str
+    statuses: Collection[str]
     create_summary: str
     create_description: str
     submit_note: str
     approve_note: str
     approval: Schema | None = None
     names: Mapping[str, str] = field(default_factory=dict)
+    # More list filters: a query parameter -> (the model's column, its values).
+    choices: Mapping[str, tuple[str, Collection[str]]] = field(default_factory=dict)
 
 
 # Who may do what to an item; the services apply the finer rules (whose item, which project).
@@ -98,14 +106,17 @@ def with_warnings(name: str, item: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def filters(**extra: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The query parameters every item list takes, plus `extra`."""
+def filters(*, dated: bool, **extra: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The query parameters every item list takes, plus `extra` (and dates, when `dated`)."""
+    dates = {
+        "from": {**DATE, "description": "On or after this date"},
+        "to": {**DATE, "description": "On or before this date"},
+    }
     return {
         "project": {**ID, "description": "Only this project's items"},
         "contributor": {**ID, "description": "Only this contributor's items"},
         **extra,
-        "from": {**DATE, "description": "On or after this date"},
-        "to": {**DATE, "description": "On or before this date"},
+        **(dates if dated else {}),
     }
 
 
@@ -198,6 +209,25 @@ def reason(body: Body) -> str:
 def optional_money(name: str, pence: int | None) -> dict[str, Any]:
     """Like `common.money`, for an amount that may not be known yet: both fields are null."""
     return {f"{name}_pence": pence, name: None if pence is None else pounds_string(pence)}
+
+
+def item_json(item: Any, **fields: Any) -> dict[str, Any]:
+    """An item as JSON: what every kind has, and the kind's own `fields`."""
+    return {
+        "id": item.id,
+        "contributor_id": item.contributor_id,
+        "project_id": item.project_id,
+        **fields,
+        "status": item.status,
+        "recorded_by_id": item.recorded_by_id,
+        "return_reason": item.return_reason,
+    }
+
+
+def visible_item(kind: ItemKind, item_id: int) -> tuple[User, Any]:
+    """The acting user, and the item of this kind they may see (404 otherwise)."""
+    actor = acting_user()
+    return actor, lifecycle.get_visible(actor, kind, item_id)
 
 
 def warnings_json(warnings: list[ThresholdWarning]) -> list[dict[str, Any]]:

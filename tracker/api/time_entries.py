@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tracker.api import bp
-from tracker.api.common import Body, iso, paginate
+from tracker.api.common import Body, iso
 from tracker.api.items import (
     NULLABLE_MONEY,
     NULLABLE_PENCE,
     NULLABLE_STRING,
-    READERS,
     ApiKind,
-    filtered,
-    filters,
+    item_json,
     optional_money,
     plausible_date,
 )
@@ -25,14 +22,9 @@ from tracker.api.spec import (
     component,
     enum,
     obj,
-    operation,
 )
-from tracker.auth.access import access
 from tracker.contributors.models import Contributor
-from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
-from tracker.security import acting_user
 from tracker.timesheets import services as timesheets
 from tracker.timesheets.models import TimeEntry
 
@@ -91,45 +83,19 @@ TIME_ENTRY = component(
 
 
 def time_entry_json(entry: TimeEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "contributor_id": entry.contributor_id,
-        "project_id": entry.project_id,
-        "activity_type_id": entry.activity_type_id,
-        "work_date": iso(entry.work_date),
-        "minutes": entry.minutes,
-        "notes": entry.notes,
-        "fee_choice": entry.fee_choice,
+    return item_json(
+        entry,
+        activity_type_id=entry.activity_type_id,
+        work_date=iso(entry.work_date),
+        minutes=entry.minutes,
+        notes=entry.notes,
+        fee_choice=entry.fee_choice,
         **optional_money("fee_requested", entry.fee_requested_pence),
-        "status": entry.status,
-        "billable_minutes": entry.billable_minutes,
-        "rate_id": entry.rate_id,
+        billable_minutes=entry.billable_minutes,
+        rate_id=entry.rate_id,
         **optional_money("calculated_fee", entry.calculated_fee_pence),
         **optional_money("fee", entry.fee_pence),
-        "recorded_by_id": entry.recorded_by_id,
-        "return_reason": entry.return_reason,
-    }
-
-
-@bp.get("/time-entries")
-@access(*READERS)
-@operation(
-    "List the time entries you may see",
-    description="Newest work first. Contributors see their own; coordinators their projects'; "
-    "finance decided work. `from` and `to` are work dates.",
-    response=TIME_ENTRY,
-    paginated=True,
-    query=filters(status=enum(*ITEM_STATUSES)),
-)
-def list_time_entries() -> Any:
-    query = filtered(
-        lifecycle.visible_query(acting_user(), ItemKind.TIME),
-        TimeEntry,
-        date_column=TimeEntry.work_date,
-        statuses=ITEM_STATUSES,
     )
-    query = query.order_by(TimeEntry.work_date.desc(), TimeEntry.id.desc())
-    return paginate(query, time_entry_json)
 
 
 def _read(body: Body, entry: TimeEntry | None) -> dict[str, Any]:
@@ -177,6 +143,10 @@ API: ApiKind = ApiKind(
         actor=actor, entry=entry, data=data
     ),
     message="Check the details of the work.",
+    list_summary="List the time entries you may see",
+    list_description="Newest work first. Contributors see their own; coordinators their "
+    "projects'; finance decided work. `from` and `to` are work dates.",
+    statuses=ITEM_STATUSES,
     create_summary="Record time as a draft",
     create_description="The entry remembers who recorded it.",
     submit_note="Refused plainly (422) when no rate applies.",

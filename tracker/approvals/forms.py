@@ -14,75 +14,74 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
 )
-from wtforms import Field, HiddenField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import Field, HiddenField, RadioField, SubmitField
+from wtforms.validators import InputRequired
 
-from tracker.forms import MoneyField
+from tracker.forms import MoneyField, text_box
 
 _REASON = "The contributor sees this. Say what needs to change, kindly and clearly."
 
 
-class ApproveForm(FlaskForm):
-    submit = SubmitField("Approve", widget=GovSubmitInput())
+class _Decision(FlaskForm):
+    """One of the forms of a decision page, under its own `PREFIX`."""
+
+    PREFIX = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "approve")
+        kwargs.setdefault("prefix", self.PREFIX)
         super().__init__(*args, **kwargs)
 
 
-class ReturnForm(FlaskForm):
-    reason = TextAreaField(
+class ApproveForm(_Decision):
+    submit = SubmitField("Approve", widget=GovSubmitInput())
+
+    PREFIX = "approve"
+
+
+class ReturnForm(_Decision):
+    reason = text_box(
         "Why are you sending it back?",
         description=_REASON,
-        widget=GovTextArea(),
-        validators=[InputRequired("Say what needs to change"), Length(max=2000)],
+        required="Say what needs to change",
+        max_length=2000,
     )
     submit = SubmitField("Send back", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "return")
-        super().__init__(*args, **kwargs)
+    PREFIX = "return"
 
 
-class DeclineForm(FlaskForm):
-    reason = TextAreaField(
+class DeclineForm(_Decision):
+    reason = text_box(
         "Why is it declined?",
         description="The contributor sees this. If something else could help, say so.",
-        widget=GovTextArea(),
-        validators=[InputRequired("Give a reason the contributor will see"), Length(max=2000)],
+        required="Give a reason the contributor will see",
+        max_length=2000,
     )
     submit = SubmitField("Decline", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "decline")
-        super().__init__(*args, **kwargs)
+    PREFIX = "decline"
 
 
-class ApproveCapForm(FlaskForm):
+class ApproveCapForm(_Decision):
     submit = SubmitField("Approve the capped amount", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "cap")
-        super().__init__(*args, **kwargs)
+    PREFIX = "cap"
 
 
-class ApproveFullForm(FlaskForm):
-    override_reason = TextAreaField(
+class ApproveFullForm(_Decision):
+    override_reason = text_box(
         "Why should the full amount be paid?",
         description="For example, no cheaper option was available. Finance sees this.",
-        widget=GovTextArea(),
-        validators=[InputRequired("Give a reason to approve more than the cap"), Length(max=2000)],
+        required="Give a reason to approve more than the cap",
+        max_length=2000,
     )
     submit = SubmitField("Approve the full amount", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "full")
-        super().__init__(*args, **kwargs)
+    PREFIX = "full"
 
 
-class ProvidedForm(FlaskForm):
+class ProvidedForm(_Decision):
     actual_pence = MoneyField(
         "What did it actually cost, in pounds?",
         description="Enter 0 if it cost nothing.",
@@ -90,17 +89,13 @@ class ProvidedForm(FlaskForm):
     )
     submit = SubmitField("Mark as provided", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "provided")
-        super().__init__(*args, **kwargs)
+    PREFIX = "provided"
 
 
-class LoanReturnedForm(FlaskForm):
+class LoanReturnedForm(_Decision):
     submit = SubmitField("Mark the loan as returned", widget=GovSubmitInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "loan")
-        super().__init__(*args, **kwargs)
+    PREFIX = "loan"
 
 
 class ItemRefsField(Field):

@@ -12,11 +12,18 @@ from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.contributors.models import Contributor
 from tracker.errors import NotFound
+from tracker.extensions import db
 from tracker.forms import row_id
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import DECIDED, is_editable
+from tracker.lifecycle.domain import DECIDED, WITHDRAWABLE, is_editable
 from tracker.projects import services as projects
 from tracker.projects.models import Project
+
+# Who records items and who reads them; the services decide whose and which.
+RECORDERS = ("contributor", "coordinator")
+READERS = ("contributor", "coordinator", "finance", "admin")
+# An item's pages: /time/<id>, /expenses/<id>, /adaptations/<id>.
+ITEM = "/<int(max=2147483647):item_id>"
 
 
 def contributor_page(template: str, status: int = 200, **context: Any) -> Any:
@@ -85,3 +92,21 @@ def change_refusal(user: User, item: Any) -> str | None:
             "be changed. If something is wrong, please talk to your coordinator."
         )
     return None
+
+
+def item_page(template: str, user: User, item: Any, /, **context: Any) -> Any:
+    """An item's own page: who it is for, the project, who recorded it (when someone else did),
+    and what this person may do with it now."""
+    contributor = db.session.get(Contributor, item.contributor_id)
+    recorder = db.session.get(User, item.recorded_by_id)
+    assert contributor is not None and recorder is not None
+    return contributor_page(
+        template,
+        contributor=contributor,
+        project=db.session.get(Project, item.project_id),
+        recorded_by=recorder if recorder.id != contributor.user_id else None,
+        can_act=lifecycle.can_act_for(user, item),
+        editable=is_editable(item.status),
+        withdrawable=item.status in WITHDRAWABLE,
+        **context,
+    )

@@ -10,14 +10,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import Field, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from tracker.expenses.domain import EXPENSE_CATEGORIES, VEHICLE_LABELS
-from tracker.forms import DateField, MoneyField, WholeNumberField, clean_text, row_id
+from tracker.forms import (
+    DateField,
+    MoneyField,
+    WholeNumberField,
+    clean_text,
+    project_choice,
+    text_box,
+)
 
 CATEGORY_HINTS = {
     "public_transport": "Bus, train or tram fares",
@@ -49,13 +55,7 @@ class CategoryForm(FlaskForm):
 
 class ExpenseForm(FlaskForm):
     category = HiddenField()
-    project_id = RadioField(
-        "Which project was it for?",
-        coerce=row_id,
-        validate_choice=False,
-        widget=GovRadioInput(),
-        validators=[InputRequired("Choose a project")],
-    )
+    project_id = project_choice("Which project was it for?")
     claim_date = DateField(
         "When was it?", validators=[InputRequired("Enter the date you spent the money")]
     )
@@ -80,24 +80,16 @@ class ExpenseForm(FlaskForm):
         maximum=8,
         default=0,
     )
-    description = TextAreaField(
-        "What was it for? (optional)",
-        widget=GovTextArea(),
-        filters=[clean_text],
-        validators=[Length(max=1000, message="Keep it to 1,000 characters or fewer")],
-    )
+    description = text_box("What was it for? (optional)")
     receipt = FileField(
         "Add a photo or PDF of the receipt",
         description="Take a photo with your phone, or choose a file. "
         "JPEG, PNG or PDF, up to 10 MB.",
         widget=GovFileInput(),
     )
-    receipt_missing_reason = TextAreaField(
+    receipt_missing_reason = text_box(
         "Why is there no receipt?",
         description="For example, “the bus driver did not give tickets”. That is fine.",
-        widget=GovTextArea(),
-        filters=[clean_text],
-        validators=[Length(max=1000, message="Keep it to 1,000 characters or fewer")],
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 

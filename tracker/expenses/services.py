@@ -23,7 +23,6 @@ from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, is_editable
 from tracker.lifecycle.kinds import ItemKind
 from tracker.money import format_money
-from tracker.projects.models import Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.rates.domain import ThresholdWarning
@@ -77,11 +76,9 @@ def parse_miles(text: str | None) -> int | None:
 
 
 def _checked(data: ClaimInput) -> dict[str, object]:
-    fields: dict[str, str] = {}
-    if data.contributor_id is None:
-        fields["contributor_id"] = "Choose who the claim is for"
-    if data.project_id is None or db.session.get(Project, data.project_id) is None:
-        fields["project_id"] = "Choose a project"
+    fields = lifecycle.whose_and_where(
+        data.contributor_id, data.project_id, who="Choose who the claim is for"
+    )
     if data.claim_date is None:
         fields["claim_date"] = "Enter the date you spent the money or made the journey"
     elif data.claim_date > local_today():

@@ -16,14 +16,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from tracker.auth.access import access
-from tracker.auth.models import User
-from tracker.contributions.recording import (
-    ask_who,
-    change_refusal,
-    contributor_page,
-    fill_project_choices,
-    for_whom,
-)
+from tracker.contributions import recording
+from tracker.contributions.recording import ITEM, READERS, RECORDERS
 from tracker.contributors.models import Contributor
 from tracker.dates import local_today
 from tracker.errors import TrackerError
@@ -33,17 +27,12 @@ from tracker.expenses.forms import CATEGORY_HINTS, CategoryForm, ExpenseForm
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import WITHDRAWABLE, is_editable
 from tracker.lifecycle.kinds import ItemKind
-from tracker.projects.models import Project
 from tracker.rates import services as rates
 from tracker.security import acting_user
 from tracker.web import show_service_error
 
 bp = Blueprint("expenses", __name__, url_prefix="/expenses")
-RECORDERS = ("contributor", "coordinator")
-READERS = ("contributor", "coordinator", "finance", "admin")
-ITEM = "/<int(max=2147483647):item_id>"
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
 
@@ -52,7 +41,7 @@ def _ask_category(action: str, current: str | None, contributor_id: int | None) 
     form = CategoryForm(request.args if asked else None, category=current)
     if asked:
         form.validate()
-    return contributor_page(
+    return recording.contributor_page(
         "expenses/category.html",
         400 if form.errors else 200,
         form=form,
@@ -96,7 +85,7 @@ def _form_page(
     user = acting_user()
     failed = bool(form.errors or form.form_errors)
     category = form.category.data or ""
-    return contributor_page(
+    return recording.contributor_page(
         "expenses/form.html",
         400 if failed else 200,
         form=form,
@@ -114,9 +103,9 @@ def _form_page(
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = for_whom(user)
+    contributor = recording.for_whom(user)
     if contributor is None:
-        return ask_who(
+        return recording.ask_who(
             user,
             action=url_for("expenses.new"),
             caption="Claim an expense",
@@ -130,7 +119,7 @@ def new() -> Any:
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
         return _ask_category(url_for("expenses.new"), category, keep.get("contributor_id"))
     form = ExpenseForm(category=category, claim_date=local_today())
-    fill_project_choices(form, user, contributor)
+    recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             claim = services.create_expense(actor=user, data=_claim_input(form, contributor.id))
@@ -148,33 +137,20 @@ def new() -> Any:
     return _form_page(form, contributor, None, change_url=change_url)
 
 
-def _names(claim: ExpenseClaim) -> dict[str, Any]:
-    contributor = db.session.get(Contributor, claim.contributor_id)
-    recorder = db.session.get(User, claim.recorded_by_id)
-    assert contributor is not None and recorder is not None
-    return {
-        "contributor": contributor,
-        "project": db.session.get(Project, claim.project_id),
-        "recorded_by": recorder if recorder.id != contributor.user_id else None,
-    }
-
-
 @bp.route(ITEM)
 @access(*READERS)
 def show(item_id: int) -> Any:
     user = acting_user()
     claim = lifecycle.get_visible(user, ItemKind.EXPENSE, item_id)
-    return contributor_page(
+    return recording.item_page(
         "expenses/show.html",
+        user,
+        claim,
         claim=claim,
         cap=rates.expense_caps().get(claim.category) if claim.over_cap else None,
-        can_act=lifecycle.can_act_for(user, claim),
-        editable=is_editable(claim.status),
-        withdrawable=claim.status in WITHDRAWABLE,
         needs_receipt=claim.category not in services.NO_RECEIPT_NEEDED,
         categories=EXPENSE_CATEGORIES,
         vehicles=VEHICLE_LABELS,
-        **_names(claim),
     )
 
 
@@ -209,7 +185,7 @@ def _claim_data(claim: ExpenseClaim, category: str) -> dict[str, Any]:
 def edit(item_id: int) -> Any:
     user = acting_user()
     claim = lifecycle.get_visible(user, ItemKind.EXPENSE, item_id)
-    refusal = change_refusal(user, claim)
+    refusal = recording.change_refusal(user, claim)
     if refusal:
         flash(refusal, "info")
         return redirect(url_for("expenses.show", item_id=item_id))
@@ -220,7 +196,7 @@ def edit(item_id: int) -> Any:
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
         return _ask_category(url_for("expenses.edit", item_id=item_id), category, None)
     form = ExpenseForm(data=_claim_data(claim, category))
-    fill_project_choices(form, user, contributor)
+    recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
         try:
             services.update_expense(

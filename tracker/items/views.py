@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, request, url_for
 
 from tracker.auth.access import access
-from tracker.contributions.recording import contributor_page
+from tracker.contributions.recording import ITEM, RECORDERS, contributor_page
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.items import services
@@ -21,7 +21,6 @@ from tracker.lifecycle.kinds import KINDS, ItemKind
 from tracker.security import acting_user
 
 bp = Blueprint("items", __name__)
-RECORDERS = ("contributor", "coordinator")
 
 
 def _back(kind: ItemKind, item_id: int) -> str:
@@ -69,7 +68,7 @@ def withdraw(kind: ItemKind, item_id: int) -> Any:
 
 
 for _info in KINDS.values():
-    _rule = f"/{_info.segment}/<int(max=2147483647):item_id>"
+    _rule = f"/{_info.segment}{ITEM}"
     bp.add_url_rule(
         _rule + "/submit",
         endpoint=f"submit_{_info.kind}",

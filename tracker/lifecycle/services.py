@@ -21,7 +21,7 @@ from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.extensions import db
 from tracker.lifecycle.domain import DECIDED, Action, TransitionRefused, is_editable, next_status
 from tracker.lifecycle.kinds import KINDS, ItemKind, info_of
-from tracker.projects.models import ProjectMember
+from tracker.projects.models import Project, ProjectMember
 from tracker.projects.services import coordinated_project_ids_query, coordinates
 
 
@@ -120,6 +120,19 @@ def check_can_record(actor: User, contributor_id: int, project_id: int) -> None:
     if contributor.user_id == actor.id or coordinates(actor, project_id):
         return
     raise NotFound("That contributor was not found.")
+
+
+def whose_and_where(
+    contributor_id: int | None, project_id: int | None, *, who: str
+) -> dict[str, str]:
+    """The first checks of any item's details: whose it is (`who` asks for it) and a project
+    that exists. Per-field messages, to add the kind's own to."""
+    fields: dict[str, str] = {}
+    if contributor_id is None:
+        fields["contributor_id"] = who
+    if project_id is None or db.session.get(Project, project_id) is None:
+        fields["project_id"] = "Choose a project"
+    return fields
 
 
 def create_item(

@@ -7,12 +7,18 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
 )
-from wtforms import Field, RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import Field, RadioField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from tracker.forms import DateField, MoneyField, WholeNumberField, clean_text, row_id
+from tracker.forms import (
+    DateField,
+    MoneyField,
+    WholeNumberField,
+    project_choice,
+    row_id,
+    text_box,
+)
 
 FEE_CHOICES = [
     ("accept", "Yes, I would like the fee"),
@@ -27,13 +33,7 @@ FEE_CHOICE_WORDS = {
 
 
 class TimeEntryForm(FlaskForm):
-    project_id = RadioField(
-        "Which project was it for?",
-        coerce=row_id,
-        validate_choice=False,
-        widget=GovRadioInput(),
-        validators=[InputRequired("Choose a project")],
-    )
+    project_id = project_choice("Which project was it for?")
     activity_type_id = SelectField(
         "What did you do?",
         coerce=row_id,
@@ -46,12 +46,11 @@ class TimeEntryForm(FlaskForm):
     )
     hours = WholeNumberField("Hours", minimum=0, maximum=24)
     minutes = WholeNumberField("Minutes", minimum=0, maximum=59, validators=[Optional()])
-    notes = TextAreaField(
+    notes = text_box(
         "Notes (optional)",
         description="Anything your coordinator should know.",
-        widget=GovTextArea(),
-        filters=[clean_text],
-        validators=[Length(max=2000, message="Notes must be 2,000 characters or fewer")],
+        max_length=2000,
+        too_long="Notes must be 2,000 characters or fewer",
     )
     fee_choice = RadioField(
         "Would you like to be paid for this?",

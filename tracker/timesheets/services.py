@@ -16,7 +16,7 @@ from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED
-from tracker.projects.models import ActivityType, Project
+from tracker.projects.models import ActivityType
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.timesheets.models import TimeEntry
@@ -41,11 +41,9 @@ class EntryInput:
 
 
 def _checked(data: EntryInput) -> dict[str, object]:
-    fields: dict[str, str] = {}
-    if data.contributor_id is None:
-        fields["contributor_id"] = "Choose who did the work"
-    if data.project_id is None or db.session.get(Project, data.project_id) is None:
-        fields["project_id"] = "Choose a project"
+    fields = lifecycle.whose_and_where(
+        data.contributor_id, data.project_id, who="Choose who did the work"
+    )
     activity = (
         db.session.get(ActivityType, data.activity_type_id) if data.activity_type_id else None
     )

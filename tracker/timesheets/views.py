@@ -8,22 +8,17 @@ from flask import Blueprint, flash, redirect, url_for
 
 from tracker.auth.access import access
 from tracker.auth.models import User
-from tracker.contributions.recording import (
-    ask_who,
-    change_refusal,
-    contributor_page,
-    fill_project_choices,
-    for_whom,
-)
+from tracker.contributions import recording
+from tracker.contributions.recording import ITEM, READERS, RECORDERS
 from tracker.contributors.models import Contributor
 from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.lifecycle.domain import DECIDED, is_editable
+from tracker.lifecycle.domain import DECIDED
 from tracker.lifecycle.kinds import ItemKind
 from tracker.projects import services as projects
-from tracker.projects.models import ActivityType, Project
+from tracker.projects.models import ActivityType
 from tracker.security import acting_user
 from tracker.timesheets import services
 from tracker.timesheets.forms import FEE_CHOICE_WORDS, TimeEntryForm
@@ -31,14 +26,11 @@ from tracker.timesheets.models import TimeEntry
 from tracker.web import show_service_error
 
 bp = Blueprint("timesheets", __name__, url_prefix="/time")
-RECORDERS = ("contributor", "coordinator")
-READERS = ("contributor", "coordinator", "finance", "admin")
-ITEM = "/<int(max=2147483647):item_id>"
 OPEN = frozenset({"draft", "returned", "submitted"})
 
 
 def _fill_choices(form: TimeEntryForm, user: User, contributor: Contributor) -> None:
-    fill_project_choices(form, user, contributor)
+    recording.fill_project_choices(form, user, contributor)
     form.activity_type_id.choices = [("", "Choose an activity")] + [
         (a.id, a.name) for a in projects.list_activity_types(include_inactive=False)
     ]
@@ -68,7 +60,7 @@ def _show_error(form: TimeEntryForm, error: TrackerError) -> None:
 def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry | None) -> Any:
     user = acting_user()
     failed = bool(form.errors or form.form_errors)
-    return contributor_page(
+    return recording.contributor_page(
         "timesheets/form.html",
         400 if failed else 200,
         form=form,
@@ -83,9 +75,9 @@ def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry |
 @access(*RECORDERS)
 def new() -> Any:
     user = acting_user()
-    contributor = for_whom(user)
+    contributor = recording.for_whom(user)
     if contributor is None:
-        return ask_who(user, action=url_for("timesheets.new"), caption="Log time")
+        return recording.ask_who(user, action=url_for("timesheets.new"), caption="Log time")
     form = TimeEntryForm(fee_choice=contributor.default_fee_choice, work_date=local_today())
     _fill_choices(form, user, contributor)
     if form.validate_on_submit():
@@ -98,18 +90,6 @@ def new() -> Any:
             flash("Saved. Check the details and the fee, then send it for approval.", "success")
             return redirect(url_for("timesheets.show", item_id=entry.id))
     return _form_page(form, contributor, None)
-
-
-def _names(entry: TimeEntry) -> dict[str, Any]:
-    contributor = db.session.get(Contributor, entry.contributor_id)
-    recorder = db.session.get(User, entry.recorded_by_id)
-    assert contributor is not None and recorder is not None
-    return {
-        "contributor": contributor,
-        "project": db.session.get(Project, entry.project_id),
-        "activity": db.session.get(ActivityType, entry.activity_type_id),
-        "recorded_by": recorder if recorder.id != contributor.user_id else None,
-    }
 
 
 @bp.route(ITEM)
@@ -125,15 +105,15 @@ def show(item_id: int) -> Any:
             warnings = services.benefit_warnings(
                 entry.contributor_id, entry.work_date, estimate.fee_pence, exclude_id=entry.id
             )
-    return contributor_page(
+    return recording.item_page(
         "timesheets/show.html",
+        user,
+        entry,
         entry=entry,
+        activity=db.session.get(ActivityType, entry.activity_type_id),
         estimate=estimate,
         warnings=warnings,
-        can_act=lifecycle.can_act_for(user, entry),
-        editable=is_editable(entry.status),
         fee_words=FEE_CHOICE_WORDS,
-        **_names(entry),
     )
 
 
@@ -155,7 +135,7 @@ def _entry_data(entry: TimeEntry) -> dict[str, Any]:
 def edit(item_id: int) -> Any:
     user = acting_user()
     entry = lifecycle.get_visible(user, ItemKind.TIME, item_id)
-    refusal = change_refusal(user, entry)
+    refusal = recording.change_refusal(user, entry)
     if refusal:
         flash(refusal, "info")
         return redirect(url_for("timesheets.show", item_id=entry.id))
