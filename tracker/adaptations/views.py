@@ -38,16 +38,13 @@ def _request_input(form: RequestForm, contributor_id: int) -> services.RequestIn
 
 
 def _form_page(form: RequestForm, contributor: Contributor, item: AdaptationRequest | None) -> Any:
-    user = acting_user()
-    return recording.contributor_page(
+    return recording.form_page(
         "adaptations/form.html",
-        400 if form.errors or form.form_errors else 200,
-        form=form,
-        contributor=contributor,
+        form,
+        contributor,
+        new=item is None,
         item=item,
         provision_hints=PROVISION_HINTS,
-        for_someone_else=contributor.user_id != user.id,
-        can_change_person=user.has_role("coordinator") and item is None,
     )
 
 

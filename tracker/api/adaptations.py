@@ -171,7 +171,6 @@ API: ApiKind = ApiKind(
     create=lambda actor, data: adaptations.create_request(actor=actor, data=data),
     update=lambda actor, item, data: adaptations.update_request(actor=actor, item=item, data=data),
     message="Check the details of the request.",
-    list_summary="List the adaptation and equipment requests you may see",
     list_description="Newest first. Finance sees requests reimbursed to contributors.",
     statuses=ADAPTATION_STATUSES,
     choices={"kind": ("kind", ADAPTATION_KINDS), "payment": ("payment", adaptations.PAYMENTS)},

@@ -257,7 +257,6 @@ API: ApiKind = ApiKind(
     create=lambda actor, data: expenses.create_expense(actor=actor, data=data),
     update=lambda actor, claim, data: expenses.update_expense(actor=actor, claim=claim, data=data),
     message="Check the details of the claim.",
-    list_summary="List the expense claims you may see",
     list_description="Newest first. `from` and `to` are claim dates.",
     statuses=ITEM_STATUSES,
     choices={"category": ("category", CATEGORY_CODES)},

@@ -194,7 +194,7 @@ def _collection_routes(kind: ItemKind, api: ApiKind) -> None:
             "GET",
             READERS,
             operation(
-                api.list_summary,
+                f"List the {KINDS[kind].plural} you may see",
                 description=api.list_description,
                 response=api.schema,
                 paginated=True,

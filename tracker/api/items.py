@@ -43,7 +43,6 @@ class ApiKind:
     create: Callable[[User, Any], Any]
     update: Callable[[User, Any, Any], Any]
     message: str
-    list_summary: str
     list_description: str
     statuses: Collection[str]
     create_summary: str

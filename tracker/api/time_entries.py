@@ -143,7 +143,6 @@ API: ApiKind = ApiKind(
         actor=actor, entry=entry, data=data
     ),
     message="Check the details of the work.",
-    list_summary="List the time entries you may see",
     list_description="Newest work first. Contributors see their own; coordinators their "
     "projects'; finance decided work. `from` and `to` are work dates.",
     statuses=ITEM_STATUSES,

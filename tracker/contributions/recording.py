@@ -18,6 +18,7 @@ from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, WITHDRAWABLE, is_editable
 from tracker.projects import services as projects
 from tracker.projects.models import Project
+from tracker.security import acting_user
 
 # Who records items and who reads them; the services decide whose and which.
 RECORDERS = ("contributor", "coordinator")
@@ -108,5 +109,22 @@ def item_page(template: str, user: User, item: Any, /, **context: Any) -> Any:
         can_act=lifecycle.can_act_for(user, item),
         editable=is_editable(item.status),
         withdrawable=item.status in WITHDRAWABLE,
+        **context,
+    )
+
+
+def form_page(
+    template: str, form: Any, contributor: Contributor, *, new: bool, **context: Any
+) -> Any:
+    """The form to record or change an item: 400 with the errors beside the fields, saying whom
+    it is for when that is someone else; a coordinator may change whom a new item is for."""
+    user = acting_user()
+    return contributor_page(
+        template,
+        400 if form.errors or form.form_errors else 200,
+        form=form,
+        contributor=contributor,
+        for_someone_else=contributor.user_id != user.id,
+        can_change_person=user.has_role("coordinator") and new,
         **context,
     )

@@ -82,20 +82,16 @@ def _show_error(form: ExpenseForm, error: TrackerError) -> None:
 def _form_page(
     form: ExpenseForm, contributor: Contributor, claim: ExpenseClaim | None, *, change_url: str
 ) -> Any:
-    user = acting_user()
-    failed = bool(form.errors or form.form_errors)
     category = form.category.data or ""
-    return recording.contributor_page(
+    return recording.form_page(
         "expenses/form.html",
-        400 if failed else 200,
-        form=form,
-        contributor=contributor,
+        form,
+        contributor,
+        new=claim is None,
         claim=claim,
         category=category,
         category_label=EXPENSE_CATEGORIES.get(category, ""),
         change_url=change_url,
-        for_someone_else=contributor.user_id != user.id,
-        can_change_person=user.has_role("coordinator") and claim is None,
     )
 
 

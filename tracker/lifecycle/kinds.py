@@ -27,11 +27,8 @@ class ItemKind(StrEnum):
 class KindInfo:
     kind: ItemKind
     model: type[Any]
-    # The column the payment side moves (approved -> in_run -> on_slip -> paid), and the amount
-    # that is paid, fixed when the item became payable at `payable_since`.
-    payment_status: str
+    # The amount that is paid (see also `payment_status` and `payable_since` below).
     payable_pence: str
-    payable_since: str
     # The item's own date, when it has one (the work, the spending), and the payment line's column.
     date_field: str | None
     line_column: str
@@ -48,6 +45,10 @@ class KindInfo:
     plural: str
     card: str
     heading: str
+    # The column the payment side moves (approved -> in_run -> on_slip -> paid), and when the
+    # item became payable (its amount fixed).
+    payment_status: str = "status"
+    payable_since: str = "approved_at"
 
     def payable(self, item: Any) -> int:
         return int(getattr(item, self.payable_pence))
@@ -64,9 +65,7 @@ KINDS: dict[ItemKind, KindInfo] = {
     ItemKind.TIME: KindInfo(
         kind=ItemKind.TIME,
         model=TimeEntry,
-        payment_status="status",
         payable_pence="fee_pence",
-        payable_since="approved_at",
         date_field="work_date",
         line_column="time_entry_id",
         pages="timesheets",
@@ -82,9 +81,7 @@ KINDS: dict[ItemKind, KindInfo] = {
     ItemKind.EXPENSE: KindInfo(
         kind=ItemKind.EXPENSE,
         model=ExpenseClaim,
-        payment_status="status",
         payable_pence="approved_pence",
-        payable_since="approved_at",
         date_field="claim_date",
         line_column="expense_id",
         pages="expenses",
@@ -100,9 +97,7 @@ KINDS: dict[ItemKind, KindInfo] = {
     ItemKind.ADAPTATION: KindInfo(
         kind=ItemKind.ADAPTATION,
         model=AdaptationRequest,
-        payment_status="payment_status",
         payable_pence="actual_pence",
-        payable_since="provided_at",
         date_field=None,
         line_column="adaptation_id",
         pages="adaptations",
@@ -114,6 +109,8 @@ KINDS: dict[ItemKind, KindInfo] = {
         plural="requests",
         card="Request",
         heading="Equipment and support",
+        payment_status="payment_status",
+        payable_since="provided_at",
     ),
 }
 _BY_MODEL = {info.model: info for info in KINDS.values()}

@@ -58,16 +58,8 @@ def _show_error(form: TimeEntryForm, error: TrackerError) -> None:
 
 
 def _form_page(form: TimeEntryForm, contributor: Contributor, entry: TimeEntry | None) -> Any:
-    user = acting_user()
-    failed = bool(form.errors or form.form_errors)
-    return recording.contributor_page(
-        "timesheets/form.html",
-        400 if failed else 200,
-        form=form,
-        contributor=contributor,
-        entry=entry,
-        for_someone_else=contributor.user_id != user.id,
-        can_change_person=user.has_role("coordinator") and entry is None,
+    return recording.form_page(
+        "timesheets/form.html", form, contributor, new=entry is None, entry=entry
     )
 
 
