@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from tracker.dates import utc_now
 from tracker.extensions import UTCDateTime
+from tracker.lifecycle.domain import Status
 
 ITEM_STATUSES = {
     "draft": "Draft – not sent yet",
@@ -30,7 +31,7 @@ def item_status_check() -> CheckConstraint:
 class ItemLifecycle:
     """Status, who recorded the item and who decided it, with the times of each step."""
 
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+    status: Mapped[Status] = mapped_column(String(16), nullable=False, default="draft", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utc_now, onupdate=utc_now

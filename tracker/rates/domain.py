@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Final, Literal, cast, get_args
+from typing import Final, Literal, TypeVar, cast, get_args
 
 from tracker.money import format_money, round_pence
 
@@ -19,6 +19,17 @@ Rounding = Literal["up", "nearest", "down"]
 FeeChoice = Literal["accept", "decline", "reduce"]
 Scope = Literal["project_contributor", "project", "contributor", "organisation"]
 PeriodKind = Literal["week", "month", "tax_year"]
+
+Choice = TypeVar("Choice", bound=str)
+
+
+def one_of(value: str | None, choices: Mapping[Choice, str]) -> Choice | None:
+    """`value` as one of the keys of `choices` (a closed set of words), or None when it is not."""
+    for key in choices:
+        if key == value:
+            return key
+    return None
+
 
 # Highest precedence first.
 SCOPE_PRECEDENCE: Final[tuple[Scope, ...]] = (

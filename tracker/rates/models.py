@@ -18,7 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.dates import utc_now
+from tracker.expenses.domain import Vehicle
 from tracker.extensions import Base, UTCDateTime
+from tracker.rates.domain import Basis, PeriodKind, Rounding
 
 
 class Rate(Base):
@@ -46,12 +48,12 @@ class Rate(Base):
     activity_type_id: Mapped[int] = mapped_column(ForeignKey("activity_types.id"), nullable=False)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id"))
-    basis: Mapped[str] = mapped_column(String(10), nullable=False)
+    basis: Mapped[Basis] = mapped_column(String(10), nullable=False)
     amount_pence: Mapped[int | None] = mapped_column(BigInteger)
     half_day_pence: Mapped[int | None] = mapped_column(BigInteger)
     day_pence: Mapped[int | None] = mapped_column(BigInteger)
     increment_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=15)
-    rounding: Mapped[str] = mapped_column(String(10), nullable=False, default="up")
+    rounding: Mapped[Rounding] = mapped_column(String(10), nullable=False, default="up")
     minimum_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     half_day_max_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=240)
     effective_from: Mapped[date] = mapped_column(Date, nullable=False)
@@ -76,7 +78,7 @@ class MileageRate(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    vehicle: Mapped[str] = mapped_column(String(12), nullable=False)
+    vehicle: Mapped[Vehicle] = mapped_column(String(12), nullable=False)
     effective_from: Mapped[date] = mapped_column(Date, nullable=False)
     pence_per_mile: Mapped[int] = mapped_column(Integer, nullable=False)
     threshold_miles: Mapped[int | None] = mapped_column(Integer)
@@ -106,7 +108,7 @@ class Threshold(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(120), nullable=False)
     purpose: Mapped[str] = mapped_column(String(20), nullable=False, default="benefits")
-    period: Mapped[str] = mapped_column(String(10), nullable=False)
+    period: Mapped[PeriodKind] = mapped_column(String(10), nullable=False)
     amount_pence: Mapped[int] = mapped_column(BigInteger, nullable=False)
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     advice: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -31,8 +31,16 @@ SCOPE_LABELS = {
     "contributor": "For one contributor on every project",
     "organisation": "Organisation default",
 }
-BASIS_LABELS = {"hour": "By the hour", "session": "By the session", "day": "By the day"}
-ROUNDING_LABELS = {"up": "Round up", "nearest": "Round to the nearest", "down": "Round down"}
+BASIS_LABELS: dict[domain.Basis, str] = {
+    "hour": "By the hour",
+    "session": "By the session",
+    "day": "By the day",
+}
+ROUNDING_LABELS: dict[domain.Rounding, str] = {
+    "up": "Round up",
+    "nearest": "Round to the nearest",
+    "down": "Round down",
+}
 
 
 def rate_line(rate: Rate) -> domain.RateLine:
@@ -41,13 +49,13 @@ def rate_line(rate: Rate) -> domain.RateLine:
         activity_type_id=rate.activity_type_id,
         project_id=rate.project_id,
         contributor_id=rate.contributor_id,
-        basis=rate.basis,  # type: ignore[arg-type]
+        basis=rate.basis,
         effective_from=rate.effective_from,
         amount_pence=rate.amount_pence,
         half_day_pence=rate.half_day_pence,
         day_pence=rate.day_pence,
         increment_minutes=rate.increment_minutes,
-        rounding=rate.rounding,  # type: ignore[arg-type]
+        rounding=rate.rounding,
         minimum_minutes=rate.minimum_minutes,
         half_day_max_minutes=rate.half_day_max_minutes,
     )
@@ -202,7 +210,9 @@ def _check_rate(data: RateInput) -> domain.RateLine:
         fields["project_id"] = "Choose a project from the list"
     if data.contributor_id is not None and db.session.get(Contributor, data.contributor_id) is None:
         fields["contributor_id"] = "Choose a contributor from the list"
-    if data.basis not in BASIS_LABELS:
+    basis = domain.one_of(data.basis, BASIS_LABELS)
+    rounding = domain.one_of(data.rounding, ROUNDING_LABELS)
+    if basis is None:
         fields["basis"] = "Choose how the work is paid"
     if data.effective_from is None:
         fields["effective_from"] = "Enter the date this rate starts"
@@ -215,7 +225,7 @@ def _check_rate(data: RateInput) -> domain.RateLine:
             fields["day_pence"] = "Enter the full-day amount"
         elif data.half_day_pence is not None and data.half_day_pence > data.day_pence:
             fields["half_day_pence"] = "The half-day amount cannot be more than a full day"
-    if data.rounding not in ROUNDING_LABELS:
+    if rounding is None:
         fields["rounding"] = "Choose how to round the time"
     if not 1 <= data.increment_minutes <= 240:
         fields["increment_minutes"] = "Enter a number of minutes from 1 to 240"
@@ -226,6 +236,7 @@ def _check_rate(data: RateInput) -> domain.RateLine:
     if fields:
         raise TrackerError("Check the rate details.", fields=fields)
     assert data.activity_type_id is not None and data.effective_from is not None
+    assert basis is not None and rounding is not None
     amounts = {
         "amount_pence": data.amount_pence if data.basis != "day" else None,
         "half_day_pence": data.half_day_pence if data.basis == "day" else None,
@@ -236,10 +247,10 @@ def _check_rate(data: RateInput) -> domain.RateLine:
         activity_type_id=data.activity_type_id,
         project_id=data.project_id,
         contributor_id=data.contributor_id,
-        basis=data.basis,  # type: ignore[arg-type]
+        basis=basis,
         effective_from=data.effective_from,
         increment_minutes=data.increment_minutes,
-        rounding=data.rounding,  # type: ignore[arg-type]
+        rounding=rounding,
         minimum_minutes=data.minimum_minutes,
         half_day_max_minutes=data.half_day_max_minutes,
         **amounts,
@@ -414,7 +425,7 @@ def list_mileage_rates() -> list[MileageRate]:
 def mileage_rate_lines() -> list[expenses_domain.MileageRate]:
     return [
         expenses_domain.MileageRate(
-            vehicle=row.vehicle,  # type: ignore[arg-type]
+            vehicle=row.vehicle,
             effective_from=row.effective_from,
             pence_per_mile=row.pence_per_mile,
             threshold_miles=row.threshold_miles,
@@ -488,9 +499,12 @@ def mileage_estimate(
     *, vehicle: str, miles: Decimal, passengers: int, claim_date: date, earlier_miles: Decimal
 ) -> expenses_domain.MileageCalculation:
     """The mileage amount for a claim, rounded once (see expenses.domain.calculate_mileage)."""
+    known = domain.one_of(vehicle, expenses_domain.VEHICLE_LABELS)
+    if known is None:
+        raise ValueError(f"Unknown vehicle: {vehicle}")
     return expenses_domain.calculate_mileage(
         rates=mileage_rate_lines(),
-        vehicle=vehicle,  # type: ignore[arg-type]
+        vehicle=known,
         miles=miles,
         passengers=passengers,
         claim_date=claim_date,
@@ -548,7 +562,7 @@ def threshold_lines(purpose: str) -> list[domain.Threshold]:
         domain.Threshold(
             id=row.id,
             label=row.label,
-            period=row.period,  # type: ignore[arg-type]
+            period=row.period,
             amount_pence=row.amount_pence,
             valid_from=row.valid_from,
             advice=row.advice,

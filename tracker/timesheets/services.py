@@ -109,10 +109,11 @@ def estimate_entry(entry: TimeEntry) -> rates_domain.Fee:
 
 def fees_in_periods(
     contributor_id: int, on: date, *, exclude_id: int | None = None
-) -> dict[str, int]:
+) -> dict[rates_domain.PeriodKind, int]:
     """The contributor's approved fees in the week, month and tax year around `on` (work date)."""
-    totals: dict[str, int] = {}
-    for kind in ("week", "month", "tax_year"):
+    totals: dict[rates_domain.PeriodKind, int] = {}
+    periods: tuple[rates_domain.PeriodKind, ...] = ("week", "month", "tax_year")
+    for kind in periods:
         start, end = rates_domain.period_bounds(kind, on)
         query = select(func.coalesce(func.sum(TimeEntry.fee_pence), 0)).where(
             TimeEntry.contributor_id == contributor_id,
@@ -145,7 +146,7 @@ def benefit_warnings(
     return rates_domain.threshold_warnings(
         thresholds,
         on=on,
-        fees_in_period=fees_in_periods(contributor_id, on, exclude_id=exclude_id),  # type: ignore[arg-type]
+        fees_in_period=fees_in_periods(contributor_id, on, exclude_id=exclude_id),
         adding_pence=adding_pence,
     )
 
