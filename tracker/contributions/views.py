@@ -13,10 +13,11 @@ from tracker.adaptations import services as adaptations
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.auth.access import access
 from tracker.auth.models import User
+from tracker.calendar.domain import duration
 from tracker.contributions.forms import NO_WARNINGS, AccessNeedsForm, BenefitWarningsForm
 from tracker.contributors import services as contributors
 from tracker.contributors.models import ACCESS_NEEDS, Contributor
-from tracker.dates import duration, local_today
+from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.expenses import services as expenses
 from tracker.expenses.domain import EXPENSE_CATEGORIES

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from tracker.budgets.services import ReportLine
-from tracker.dates import long_date
+from tracker.calendar.domain import long_date
 from tracker.money import format_money
 from tracker.reports.exports import Figures, FundReport
 from tracker.slips.pdf import (

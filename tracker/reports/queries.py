@@ -18,6 +18,7 @@ from tracker.dates import end_of_local_day, start_of_local_day
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.projects.models import Project, ProjectFund
+from tracker.reports.domain import median
 from tracker.timesheets.models import TimeEntry
 
 APPROVED_UNPAID = ("approved", "in_run", "on_slip")
@@ -251,26 +252,6 @@ def fund_projects(fund_id: int) -> list[Project]:
     )
 
 
-def median_of(histogram: dict[int, int]) -> Decimal | None:
-    """The median of values given as {value: how many}; halfway between the middle two."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    ordered = sorted(histogram.items())
-
-    def nth(n: int) -> int:
-        seen = 0
-        for value, count in ordered:
-            seen += count
-            if seen > n:
-                return value
-        raise AssertionError("unreachable")
-
-    if total % 2:
-        return Decimal(nth(total // 2))
-    return Decimal(nth(total // 2 - 1) + nth(total // 2)) / 2
-
-
 @dataclass
 class MonthFigures:
     """What one project's work in one month was given and paid: hours (every approved entry,
@@ -300,14 +281,23 @@ class MonthFigures:
 
     @property
     def median_days_to_payment(self) -> Decimal | None:
-        return median_of(self.payment_days)
+        return median(self.payment_days)
 
 
-def _whole_days(start: Any, end: Any) -> Any:
-    """Whole days from `start` to `end`, in SQL, on SQLite and PostgreSQL."""
+_DAY_MS = 86_400_000
+
+
+def whole_days_sql(start: Any, end: Any) -> Any:
+    """`tracker.calendar.domain.whole_days` in SQL, for grouping: complete 24-hour periods from
+    `start` to `end`, rounded down. PostgreSQL counts to the microsecond; SQLite keeps no time
+    type, so it counts milliseconds from Julian day numbers and floors with integer arithmetic."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.floor(func.extract("epoch", end - start) / 86400).cast(Integer)
-    return (func.julianday(end) - func.julianday(start)).cast(Integer)
+    elapsed_ms = func.round((func.julianday(end) - func.julianday(start)) * _DAY_MS).cast(Integer)
+    # SQLite's % and / truncate towards zero; take the remainder that is never negative, so
+    # that the division floors for instants in either order.
+    below = ((elapsed_ms % _DAY_MS) + _DAY_MS) % _DAY_MS
+    return (elapsed_ms - below) / _DAY_MS
 
 
 def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigures]]:
@@ -357,7 +347,7 @@ def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigure
         row(pid, y, m).adaptations[kind] = int(count)
     for model, when in ((t, t.work_date), (e, e.claim_date)):
         year, month = extract("year", when), extract("month", when)
-        days = _whole_days(model.approved_at, model.paid_at)
+        days = whole_days_sql(model.approved_at, model.paid_at)
         for pid, y, m, value, count in db.session.execute(
             select(model.project_id, year, month, days, func.count())
             .where(model.project_id.in_(ids), model.status == "paid")

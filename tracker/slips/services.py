@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,11 +16,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.auth.models import User
+from tracker.calendar.domain import TaxYear, long_date, month_year
 from tracker.contributors.models import Contributor
-from tracker.dates import long_date
 from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
-from tracker.rates.domain import tax_year_start
 from tracker.settings.services import get_setting
 from tracker.slips import pdf
 from tracker.slips.models import PaymentSlip, SlipCounter
@@ -139,23 +137,6 @@ def my_slips(user: User) -> list[PaymentSlip]:
 # --- yearly statement ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaxYear:
-    start: date
-
-    @property
-    def end(self) -> date:
-        return date(self.start.year + 1, 4, 5)
-
-    @property
-    def text(self) -> str:
-        return f"{self.start.year} to {self.start.year + 1}"
-
-
-def tax_year_of(day: date) -> TaxYear:
-    return TaxYear(tax_year_start(day))
-
-
 def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: date) -> bytes:
     """A PDF of every slip paid to the contributor in the tax year (by the date paid; fees and
     expenses kept apart), to show a benefits office. Unpaid slips are not income yet."""
@@ -176,7 +157,7 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
     months: dict[str, int] = {}
     for slip in slips:
         assert slip.paid_on is not None
-        key = f"{slip.paid_on:%B %Y}"
+        key = month_year(slip.paid_on)
         months[key] = months.get(key, 0) + slip.fees_pence
     data = {
         "organisation": organisation(),
