@@ -24,7 +24,7 @@ from tracker.contributors.models import Contributor
 from tracker.dates import local_date
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
-from tracker.money import pounds_string
+from tracker.money import pounds_string, sum_pence
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import Project
 from tracker.slips import services as slips
@@ -44,7 +44,7 @@ class RunSummary:
 
     @property
     def total_pence(self) -> int:
-        return self.fees_pence + self.expenses_pence
+        return sum_pence((self.fees_pence, self.expenses_pence))
 
 
 def run_summaries(run_ids: Iterable[int]) -> dict[int, RunSummary]:

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
@@ -25,7 +25,7 @@ from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
-from tracker.money import format_money
+from tracker.money import format_money, sum_pence
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
@@ -176,7 +176,7 @@ class ContributorRow:
 
     @property
     def total_pence(self) -> int:
-        return self.fees_pence + self.expenses_pence
+        return sum_pence((self.fees_pence, self.expenses_pence))
 
     @property
     def method(self) -> str:
@@ -185,10 +185,11 @@ class ContributorRow:
 
 def run_rows(run: PaymentRun) -> list[ContributorRow]:
     """One row per contributor: fees, expenses, total, method and warnings (SQL sums)."""
+    is_fee = case((PaymentLine.kind == "fee", 1), else_=0)
     sums = db.session.execute(
-        select(PaymentLine.contributor_id, PaymentLine.kind, func.sum(PaymentLine.amount_pence))
+        select(PaymentLine.contributor_id, is_fee, func.sum(PaymentLine.amount_pence))
         .where(PaymentLine.run_id == run.id, PaymentLine.live == 1)
-        .group_by(PaymentLine.contributor_id, PaymentLine.kind)
+        .group_by(PaymentLine.contributor_id, is_fee)
     ).all()
     people = {
         c.id: c
@@ -197,12 +198,12 @@ def run_rows(run: PaymentRun) -> list[ContributorRow]:
         )
     }
     rows: dict[int, ContributorRow] = {}
-    for contributor_id, kind, total in sums:
+    for contributor_id, fee, total in sums:
         row = rows.setdefault(contributor_id, ContributorRow(people[contributor_id]))
-        if kind == "fee":
-            row.fees_pence += int(total)
+        if fee:
+            row.fees_pence = int(total)
         else:
-            row.expenses_pence += int(total)
+            row.expenses_pence = int(total)
     allowance = rates_domain.current_thresholds(
         rates.threshold_lines("trading_allowance"), run.cut_off
     )
@@ -417,8 +418,8 @@ def build_snapshot(
     fees.sort(key=lambda x: (x["date"], x["item"]))
     expenses.sort(key=lambda x: (x["date"], x["item"]))
     dates = [x["date"] for x in fees + expenses]
-    fees_total = sum(int(x["amount_pence"]) for x in fees)
-    expenses_total = sum(int(x["amount_pence"]) for x in expenses)
+    fees_total = sum_pence(x["amount_pence"] for x in fees)
+    expenses_total = sum_pence(x["amount_pence"] for x in expenses)
     first, last = date.fromisoformat(min(dates)), date.fromisoformat(max(dates))
     return {
         "organisation": slips.organisation(),
@@ -433,7 +434,7 @@ def build_snapshot(
         "totals": {
             "fees_pence": fees_total,
             "expenses_pence": expenses_total,
-            "total_pence": fees_total + expenses_total,
+            "total_pence": sum_pence((fees_total, expenses_total)),
         },
     }
 

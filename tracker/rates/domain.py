@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Final, Literal, cast, get_args
 
 from tracker.calendar.domain import long_date, tax_year
-from tracker.money import format_money, round_pence
+from tracker.money import format_money, round_pence, sum_pence
 
 Basis = Literal["hour", "session", "day"]
 Rounding = Literal["up", "nearest", "down"]
@@ -430,7 +430,7 @@ def threshold_warnings(
             raise ValueError(f"fees_in_period has no total for {threshold.period!r}")
         before = fees_in_period[threshold.period]
         _check_pence(f"fees_in_period[{threshold.period!r}]", before, optional=False)
-        after = before + adding_pence
+        after = sum_pence((before, adding_pence))
         if after > threshold.amount_pence:
             crossed_now = before <= threshold.amount_pence
             warnings.append(ThresholdWarning(threshold, before, after, crossed_now))

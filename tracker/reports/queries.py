@@ -17,6 +17,7 @@ from tracker.adaptations.models import AdaptationRequest
 from tracker.dates import end_of_local_day, start_of_local_day
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.money import sum_pence
 from tracker.projects.models import Project, ProjectFund
 from tracker.reports.domain import median
 from tracker.timesheets.models import TimeEntry
@@ -219,13 +220,16 @@ def _people_query(ids: list[int]) -> Any:
 def fund_summary(project_ids: Iterable[int]) -> ProjectSummary:
     """The fund's figures: sums over its projects, but people counted once across them."""
     ids = list(project_ids)
-    per_project = project_summaries(ids)
-    total = ProjectSummary(None, adaptations={})
-    for summary in per_project.values():
-        total.minutes += summary.minutes
-        total.declined_minutes += summary.declined_minutes
-        total.fees_paid_pence += summary.fees_paid_pence
-        total.expenses_paid_pence += summary.expenses_paid_pence
+    per_project = list(project_summaries(ids).values())
+    total = ProjectSummary(
+        None,
+        minutes=sum(s.minutes for s in per_project),
+        declined_minutes=sum(s.declined_minutes for s in per_project),
+        fees_paid_pence=sum_pence(s.fees_paid_pence for s in per_project),
+        expenses_paid_pence=sum_pence(s.expenses_paid_pence for s in per_project),
+        adaptations={},
+    )
+    for summary in per_project:
         for kind, count in (summary.adaptations or {}).items():
             assert total.adaptations is not None
             total.adaptations[kind] = total.adaptations.get(kind, 0) + count

@@ -20,6 +20,7 @@ from tracker.calendar.domain import TaxYear, long_date, month_year
 from tracker.contributors.models import Contributor
 from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
+from tracker.money import sum_pence
 from tracker.settings.services import get_setting
 from tracker.slips import pdf
 from tracker.slips.models import PaymentSlip, SlipCounter
@@ -154,11 +155,10 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             .order_by(PaymentSlip.paid_on, PaymentSlip.id)
         )
     )
-    months: dict[str, int] = {}
+    months: dict[str, list[int]] = {}
     for slip in slips:
         assert slip.paid_on is not None
-        key = month_year(slip.paid_on)
-        months[key] = months.get(key, 0) + slip.fees_pence
+        months.setdefault(month_year(slip.paid_on), []).append(slip.fees_pence)
     data = {
         "organisation": organisation(),
         "contributor": {"name": contributor.preferred_name, "reference": contributor.reference},
@@ -176,10 +176,10 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             for s in slips
         ],
         "totals": {
-            "fees_pence": sum(s.fees_pence for s in slips),
-            "expenses_pence": sum(s.expenses_pence for s in slips),
-            "total_pence": sum(s.total_pence for s in slips),
+            "fees_pence": sum_pence(s.fees_pence for s in slips),
+            "expenses_pence": sum_pence(s.expenses_pence for s in slips),
+            "total_pence": sum_pence(s.total_pence for s in slips),
         },
-        "months": [{"month_text": k, "fees_pence": v} for k, v in months.items()],
+        "months": [{"month_text": k, "fees_pence": sum_pence(v)} for k, v in months.items()],
     }
     return pdf.render_statement(data)

@@ -26,6 +26,7 @@ from tracker.contributors.models import Contributor
 from tracker.dates import local_date, local_today
 from tracker.errors import Conflict, TrackerError
 from tracker.extensions import db
+from tracker.money import sum_pence
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
@@ -118,7 +119,7 @@ class ImportPreview:
 
     @property
     def total_fee_pence(self) -> int:
-        return sum(row.fee_pence or 0 for row in self.rows)
+        return sum_pence(row.fee_pence or 0 for row in self.rows)
 
 
 class ImportRejected(TrackerError):
