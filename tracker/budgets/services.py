@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.auth.models import User
+from tracker.budgets import queries
 from tracker.budgets.domain import (
     DEFAULT_HIGH_PERCENT,
     DEFAULT_LOW_PERCENT,
@@ -24,7 +25,6 @@ from tracker.errors import Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import Project
 from tracker.projects.services import visible_project_ids_query
-from tracker.reports import queries
 
 EDITORS = ("admin", "finance")
 
@@ -170,7 +170,6 @@ def burn_up(budget: Budget) -> dict[str, list[BurnUpPoint]]:
     months = period_months(budget.period_start, budget.period_end)
     series: dict[str, list[BurnUpPoint]] = {}
     for line in BUDGET_LINES:
-        spent = {date(y, m, 1): pence for (y, m), pence in monthly.get(line, {}).items()}
-        totals = zip(months, cumulative_spend(spent, months), strict=True)
+        totals = zip(months, cumulative_spend(monthly[line], months), strict=True)
         series[line] = [BurnUpPoint(month, total) for month, total in totals]
     return series

@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from tracker.auth.access import access
 from tracker.budgets import alerts as reading
 from tracker.budgets import services
+from tracker.budgets.charts import BurnUp, burn_up_svg
 from tracker.budgets.domain import AlertLevel, ReportLine
 from tracker.budgets.forms import BudgetForm
 from tracker.budgets.models import BUDGET_LINES, Budget
@@ -20,7 +21,6 @@ from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.forms import optional_int
 from tracker.projects import services as projects
-from tracker.reports.charts import BurnUp, burn_up_svg
 from tracker.security import acting_user
 from tracker.web import show_service_error
 

@@ -24,6 +24,7 @@ from tracker.rates.forms import (
     ThresholdForm,
 )
 from tracker.security import acting_user
+from tracker.timesheets import repricing
 from tracker.web import show_service_error
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
@@ -101,7 +102,7 @@ def new() -> Any:
                 db.session.commit()
                 flash(f"The new rate starts on {long_date(rate.effective_from)}.", "success")
                 return redirect(url_for("rates.index"))
-            preview = services.preview_rate(data)
+            preview = repricing.preview_rate(data)
         except TrackerError as error:
             show_service_error(form, error)
     status = 400 if form.errors or form.form_errors else 200

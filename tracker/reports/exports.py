@@ -14,13 +14,12 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.auth.models import User
-from tracker.budgets.domain import AlertLevel, ReportLine, lines_added_up
+from tracker.budgets.domain import ReportLine, lines_added_up
 from tracker.budgets.models import BUDGET_LINES, Budget
 from tracker.budgets.services import budget_reports
 from tracker.dates import local_today
@@ -29,22 +28,10 @@ from tracker.money import pounds_string, sum_pence
 from tracker.projects import services as projects
 from tracker.projects.models import Project
 from tracker.reports import queries
-from tracker.reports.domain import suppress
+from tracker.reports.domain import BudgetFigures, Figures, FundReport, ProjectReport, suppress
 from tracker.settings.services import get_int_setting, get_setting
 
 # --- the funder report ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Anonymous figures as a funder sees them: counts already suppressed."""
-
-    hours: Decimal
-    declined_fee_hours: Decimal
-    fees_paid_pence: int
-    expenses_paid_pence: int
-    contributors: int | str
-    adaptations: list[tuple[str, str, int | str]]  # (kind, label, count or "fewer than N")
 
 
 def shown_figures(summary: queries.ProjectSummary, threshold: int) -> Figures:
@@ -62,43 +49,6 @@ def shown_figures(summary: queries.ProjectSummary, threshold: int) -> Figures:
             if counts.get(kind)
         ],
     )
-
-
-@dataclass(frozen=True)
-class BudgetFigures:
-    """One budget's lines against what was committed and spent, with each line's alert."""
-
-    budget_id: int
-    project_id: int
-    period_start: date
-    period_end: date
-    alert_low_percent: int
-    alert_high_percent: int
-    lines: list[ReportLine]
-    levels: dict[str, AlertLevel | None]
-
-
-@dataclass(frozen=True)
-class ProjectReport:
-    project_id: int
-    name: str
-    code: str
-    figures: Figures
-    budgets: list[BudgetFigures]
-
-
-@dataclass(frozen=True)
-class FundReport:
-    fund_id: int
-    name: str
-    funder_organisation: str
-    reference: str
-    organisation: str
-    made_on: date
-    threshold: int
-    figures: Figures
-    budget_totals: list[ReportLine]  # per line, over every budget of the fund's projects
-    projects: list[ProjectReport]
 
 
 def _budget_figures(project_ids: list[int]) -> dict[int, list[BudgetFigures]]:

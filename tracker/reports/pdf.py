@@ -26,7 +26,7 @@ from reportlab.platypus import (
 from tracker.budgets.domain import ReportLine
 from tracker.calendar.domain import long_date
 from tracker.money import format_money
-from tracker.reports.exports import Figures, FundReport
+from tracker.reports.domain import Figures, FundReport
 from tracker.slips.pdf import (
     BODY,
     BRAND,

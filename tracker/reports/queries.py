@@ -4,140 +4,22 @@ entries and a page's query count does not depend on how much data there is."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, extract, func, select, union
+from sqlalchemy import Integer, extract, func, select, union
 
 from tracker.adaptations.models import AdaptationRequest
-from tracker.dates import end_of_local_day, start_of_local_day
+from tracker.budgets.queries import APPROVED_OR_LATER, PROVIDED, sum_where
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.money import sum_pence
 from tracker.projects.models import Project, ProjectFund
 from tracker.reports.domain import median
 from tracker.timesheets.models import TimeEntry
-
-APPROVED_UNPAID = ("approved", "in_run", "on_slip")
-APPROVED_OR_LATER = ("approved", "in_run", "on_slip", "paid")
-PROVIDED = ("provided", "loan_returned")
-LINES = ("fees", "expenses", "adaptations", "other")
-
-
-@dataclass
-class LineFigures:
-    """Committed and spent pence for one budget line."""
-
-    committed_pence: int = 0
-    spent_pence: int = 0
-
-
-def _sum(condition: Any, value: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
-def _adaptation_spent() -> Any:
-    a = AdaptationRequest
-    return a.status.in_(PROVIDED) & ((a.payment == "supplier") | (a.payment_status == "paid"))
-
-
-def line_figures(
-    project_ids: Iterable[int], start: date, end: date
-) -> dict[tuple[int, str], LineFigures]:
-    """Committed and spent per (project, line) for work dated within the period.
-
-    Fees and expenses: committed = approved and not yet paid; spent = paid. Adaptations:
-    approved requests count at their estimate until provided; provided ones at actual cost,
-    spent once the supplier is paid (at provision) or the contributor's slip is paid.
-    Three grouped queries, whatever the number of projects or items.
-    """
-    ids = list(project_ids)
-    figures: dict[tuple[int, str], LineFigures] = defaultdict(LineFigures)
-    if not ids:
-        return figures
-    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
-    queries = {
-        "fees": select(
-            t.project_id,
-            _sum(t.status.in_(APPROVED_UNPAID), t.fee_pence),
-            _sum(t.status == "paid", t.fee_pence),
-        )
-        .where(
-            t.project_id.in_(ids), t.work_date.between(start, end), t.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(t.project_id),
-        "expenses": select(
-            e.project_id,
-            _sum(e.status.in_(APPROVED_UNPAID), e.approved_pence),
-            _sum(e.status == "paid", e.approved_pence),
-        )
-        .where(
-            e.project_id.in_(ids), e.claim_date.between(start, end), e.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(e.project_id),
-        "adaptations": select(
-            a.project_id,
-            func.coalesce(
-                func.sum(
-                    case(
-                        (a.status == "approved", a.estimated_pence),
-                        (a.status.in_(PROVIDED) & ~_adaptation_spent(), a.actual_pence),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            _sum(_adaptation_spent(), a.actual_pence),
-        )
-        .where(
-            a.project_id.in_(ids),
-            a.status.in_(("approved", *PROVIDED)),
-            a.approved_at >= start_of_local_day(start),
-            a.approved_at < end_of_local_day(end),
-        )
-        .group_by(a.project_id),
-    }
-    for line, query in queries.items():
-        for project_id, committed, spent in db.session.execute(query).all():
-            figures[(project_id, line)] = LineFigures(int(committed), int(spent))
-    return figures
-
-
-def monthly_spend(project_id: int, start: date, end: date) -> dict[str, dict[tuple[int, int], int]]:
-    """Spent pence per line per (year, month) of payment, for the burn-up chart."""
-    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
-    result: dict[str, dict[tuple[int, int], int]] = {line: {} for line in LINES}
-    sources = {
-        "fees": (
-            t.paid_at,
-            t.fee_pence,
-            (t.status == "paid") & t.work_date.between(start, end) & (t.project_id == project_id),
-        ),
-        "expenses": (
-            e.paid_at,
-            e.approved_pence,
-            (e.status == "paid") & e.claim_date.between(start, end) & (e.project_id == project_id),
-        ),
-        "adaptations": (
-            func.coalesce(a.paid_at, a.provided_at),
-            a.actual_pence,
-            _adaptation_spent()
-            & (a.project_id == project_id)
-            & (a.approved_at >= start_of_local_day(start))
-            & (a.approved_at < end_of_local_day(end)),
-        ),
-    }
-    for line, (moment, amount, condition) in sources.items():
-        year, month = extract("year", moment), extract("month", moment)
-        for y, m, total in db.session.execute(
-            select(year, month, func.sum(amount)).where(condition).group_by(year, month)
-        ).all():
-            result[line][(int(y), int(m))] = int(total or 0)
-    return result
 
 
 @dataclass
@@ -173,8 +55,8 @@ def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
         select(
             t.project_id,
             func.coalesce(func.sum(t.minutes), 0),
-            _sum(t.fee_choice == "decline", t.minutes),
-            _sum(t.status == "paid", t.fee_pence),
+            sum_where(t.fee_choice == "decline", t.minutes),
+            sum_where(t.status == "paid", t.fee_pence),
         )
         .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
         .group_by(t.project_id)
@@ -326,8 +208,8 @@ def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigure
             t_year,
             t_month,
             func.coalesce(func.sum(t.minutes), 0),
-            _sum(t.fee_choice == "decline", t.minutes),
-            _sum(t.status == "paid", t.fee_pence),
+            sum_where(t.fee_choice == "decline", t.minutes),
+            sum_where(t.status == "paid", t.fee_pence),
         )
         .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
         .group_by(t.project_id, t_year, t_month)
