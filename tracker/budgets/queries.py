@@ -38,10 +38,30 @@ def sum_where(condition: Any, value: Any) -> Any:
 
 
 def adaptation_spent() -> Any:
-    """An adaptation is spent once provided and paid: at provision when the organisation pays
-    the supplier, when the contributor's slip is paid when it is reimbursed."""
+    """An adaptation is spent once it is provided and paid for: at once when the organisation
+    pays the supplier, or when the contributor's slip is paid when it is reimbursed."""
     a = AdaptationRequest
     return a.status.in_(PROVIDED) & ((a.payment == "supplier") | (a.payment_status == "paid"))
+
+
+def _item_figures(
+    model: Any, dated: Any, amount: Any, ids: list[int], start: date, end: date
+) -> Any:
+    """Committed (approved, not yet paid) and spent (paid) pence per project, for one kind of
+    item dated within the period."""
+    return (
+        select(
+            model.project_id,
+            sum_where(model.status.in_(APPROVED_UNPAID), amount),
+            sum_where(model.status == "paid", amount),
+        )
+        .where(
+            model.project_id.in_(ids),
+            dated.between(start, end),
+            model.status.in_(APPROVED_OR_LATER),
+        )
+        .group_by(model.project_id)
+    )
 
 
 def line_figures(
@@ -60,24 +80,8 @@ def line_figures(
         return figures
     t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
     queries = {
-        "fees": select(
-            t.project_id,
-            sum_where(t.status.in_(APPROVED_UNPAID), t.fee_pence),
-            sum_where(t.status == "paid", t.fee_pence),
-        )
-        .where(
-            t.project_id.in_(ids), t.work_date.between(start, end), t.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(t.project_id),
-        "expenses": select(
-            e.project_id,
-            sum_where(e.status.in_(APPROVED_UNPAID), e.approved_pence),
-            sum_where(e.status == "paid", e.approved_pence),
-        )
-        .where(
-            e.project_id.in_(ids), e.claim_date.between(start, end), e.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(e.project_id),
+        "fees": _item_figures(t, t.work_date, t.fee_pence, ids, start, end),
+        "expenses": _item_figures(e, e.claim_date, e.approved_pence, ids, start, end),
         "adaptations": select(
             a.project_id,
             func.coalesce(
