@@ -14,6 +14,7 @@ from tracker.calendar.domain import (
     TaxYear,
     days_text,
     duration,
+    hours,
     long_date,
     long_datetime,
     month_year,
@@ -105,6 +106,36 @@ def test_a_naive_instant_cannot_be_written() -> None:
 )
 def test_durations_in_words(minutes: int | None, text: str) -> None:
     assert duration(minutes) == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (0, Decimal("0.00")),
+        (1, Decimal("0.02")),  # 0.0166…
+        (20, Decimal("0.33")),  # 0.333…
+        (40, Decimal("0.67")),  # 0.666…
+        (45, Decimal("0.75")),
+        (60, Decimal("1.00")),
+        (90, Decimal("1.50")),
+        (300, Decimal("5.00")),
+        (1001, Decimal("16.68")),  # 16.683…
+        (100_000 * 60, Decimal("100000.00")),
+    ],
+)
+def test_minutes_as_hours_to_two_places(minutes: int, expected: Decimal) -> None:
+    got = hours(minutes)
+    assert (got, str(got)) == (expected, str(expected))
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_hours_are_the_nearest_hundredth(minutes: int) -> None:
+    assert abs(hours(minutes) * 60 - minutes) <= Decimal("0.3")  # half a hundredth of an hour
+
+
+def test_hours_refuse_floats() -> None:
+    with pytest.raises(TypeError):
+        hours(1.5)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

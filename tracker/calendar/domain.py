@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -76,6 +76,14 @@ def duration(minutes: int | None) -> str:
     if rest or not hours:
         parts.append(f"{rest} minute" + ("" if rest == 1 else "s"))
     return " ".join(parts)
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours to two decimal places, for reports: 90 is 1.50, 20 is 0.33. Rounded
+    half up (a whole number of minutes never falls exactly half-way)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise TypeError(f"minutes must be an int, not {type(minutes).__name__}")
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def days_text(days: int | Decimal) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, extract, func, select, union
 
 from tracker.adaptations.models import AdaptationRequest
 from tracker.budgets.queries import APPROVED_OR_LATER, PROVIDED, sum_where
+from tracker.calendar import domain as calendar
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.money import sum_pence
@@ -36,11 +37,11 @@ class ProjectSummary:
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.minutes)
 
     @property
     def declined_fee_hours(self) -> Decimal:
-        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.declined_minutes)
 
 
 def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
@@ -155,11 +156,11 @@ class MonthFigures:
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.minutes)
 
     @property
     def declined_fee_hours(self) -> Decimal:
-        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.declined_minutes)
 
     @property
     def paid_items(self) -> int:
