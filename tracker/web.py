@@ -55,7 +55,7 @@ def register_template_helpers(app: Flask) -> None:
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
     app.add_template_filter(format_money, "money")
-    app.add_template_filter(long_datetime, "long_datetime")
+    app.add_template_filter(long_datetime, "local_datetime")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(month_year, "month_year")
     app.add_template_filter(duration, "duration")
