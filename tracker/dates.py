@@ -1,4 +1,4 @@
-"""The one clock (now in UTC, today in Europe/London), and dates and durations in words.
+"""The one clock: now in UTC, today in Europe/London.
 
 Nothing else in `tracker/` reads the system clock (ruff's banned-api rule refuses
 `datetime.now`, `date.today` and `time.time` elsewhere), so tests can move it with `set_clock`.
@@ -7,28 +7,8 @@ Nothing else in `tracker/` reads the system clock (ruff's banned-api rule refuse
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def long_date(value: date | None) -> str:
-    """`1 April 2026`."""
-    return "" if value is None else f"{value.day} {value:%B %Y}"
-
-
-def duration(minutes: int | None) -> str:
-    """`1 hour 30 minutes`, `45 minutes`, `2 hours`."""
-    if minutes is None:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour" + ("" if hours == 1 else "s"))
-    if rest or not hours:
-        parts.append(f"{rest} minute" + ("" if rest == 1 else "s"))
-    return " ".join(parts)
-
+from tracker.calendar.domain import LONDON
 
 _fixed_now: datetime | None = None
 

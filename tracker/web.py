@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from tracker.dates import LONDON, duration, long_date, utc_now
+from tracker.calendar.domain import days_text, duration, long_date, long_datetime, month_year
+from tracker.dates import utc_now
 from tracker.money import format_money
 
 # (text, endpoint, roles that see it). An entry shows only once its feature has registered
@@ -51,20 +51,15 @@ def nav_items(app: Flask) -> list[dict[str, Any]]:
     return items
 
 
-def local_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    return f"{long_date(local.date())} at {local:%H:%M}"
-
-
 def register_template_helpers(app: Flask) -> None:
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
     app.add_template_filter(format_money, "money")
-    app.add_template_filter(local_datetime, "local_datetime")
+    app.add_template_filter(long_datetime, "local_datetime")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(month_year, "month_year")
     app.add_template_filter(duration, "duration")
+    app.add_template_filter(days_text, "days")
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -45,9 +45,7 @@ def test_coordinator_approves_a_time_entry_and_the_fee_is_fixed(client: FlaskCli
     )
     follow = client.get("/approvals/")
     assert "Approved: Robin – Meeting, 4 May 2026. Fee £13.80." in follow.text
-    assert db.session.scalar(
-        db.select(AuditEvent.id).where(AuditEvent.action == "time.approve")
-    )
+    assert db.session.scalar(db.select(AuditEvent.id).where(AuditEvent.action == "time.approve"))
 
 
 def test_send_back_needs_a_reason_which_the_contributor_then_has(client: FlaskClient) -> None:

@@ -18,7 +18,8 @@ from tracker.audit.models import AuditEvent
 from tracker.budgets import services as budgets
 from tracker.budgets.alerts import budget_alerts
 from tracker.budgets.models import Budget
-from tracker.dates import local_today, long_date
+from tracker.calendar.domain import long_date, month_year
+from tracker.dates import local_today
 from tracker.demo import load_demo
 from tracker.extensions import db
 from tracker.projects.models import Project
@@ -99,7 +100,7 @@ def test_burn_up_charts_are_svg_images_with_the_same_numbers_in_a_table(
         assert f'<title id="burn-up-{name}-title">' in html
     assert 'role="img"' in charts[1]
     # Paid this month (the dataset's run was paid today), at the end of this month.
-    month = local_today().strftime("%B %Y")
+    month = month_year(local_today())
     caption = "Spent so far at the end of each month"
     assert _cells(html, month, caption) == ["£13.80", "£4.50", "£250.00", "£0.00"]
     assert _cells(html, "April 2026", caption) == ["£0.00", "£0.00", "£0.00", "£0.00"]

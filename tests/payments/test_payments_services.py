@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import make_user
+from tracker.calendar.domain import tax_year
 from tracker.errors import Conflict, Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.payments import services as payments
@@ -253,7 +254,7 @@ def test_statement_lists_the_tax_years_slips(paying, run_factory) -> None:
     data = slips.statement(
         user=paying.world.person_user,
         contributor_id=robin.id,
-        tax_year=slips.tax_year_of(date(2026, 11, 26)),
+        tax_year=tax_year(date(2026, 11, 26)),
         made_on=date(2026, 11, 27),
     )
     text = _pdf_text(data)
@@ -265,7 +266,7 @@ def test_statement_lists_the_tax_years_slips(paying, run_factory) -> None:
         slips.statement(
             user=make_user("contributor"),
             contributor_id=robin.id,
-            tax_year=slips.tax_year_of(date(2026, 11, 26)),
+            tax_year=tax_year(date(2026, 11, 26)),
             made_on=date.today(),
         )
 

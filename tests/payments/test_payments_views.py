@@ -19,6 +19,7 @@ from sqlalchemy import event, select
 from tests.conftest import sign_in
 from tests.factories import make_contributor, make_fund, make_user
 from tests.items import entry_input
+from tracker.calendar.domain import tax_year
 from tracker.dates import local_today
 from tracker.extensions import db
 from tracker.items import services as items
@@ -467,7 +468,7 @@ def test_contributor_sees_their_slips_in_words_and_downloads_a_statement(
     mine = client.get(f"/payments/slips/{robin_slip.id}.pdf")
     assert mine.status_code == 200 and slips.sha256(mine.data) == robin_slip.sha256
 
-    year = slips.tax_year_of(robin_slip.issued_on)
+    year = tax_year(robin_slip.issued_on)
     statement = client.get(f"/payments/mine/statement?tax_year={year.start.year}")
     assert statement.status_code == 200 and statement.mimetype == "application/pdf"
     assert (

@@ -19,10 +19,8 @@ from tracker.rates.domain import (
     calculate_fee,
     current_thresholds,
     fee_for,
-    long_date,
     period_bounds,
     select_rate,
-    tax_year_start,
     threshold_warnings,
 )
 
@@ -522,13 +520,6 @@ def test_no_applicable_rate_gives_none(rates: list[RateLine]) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("d", "text"), [(date(2026, 4, 1), "1 April 2026"), (date(2025, 12, 25), "25 December 2025")]
-)
-def test_dates_in_reasons_are_written_the_way_people_write_them(d: date, text: str) -> None:
-    assert long_date(d) == text
-
-
 # Fee choice.
 
 
@@ -593,21 +584,6 @@ def test_floats_raise_type_error_in_every_fee_function(value: float) -> None:
 
 
 # Tax years and periods.
-
-
-@pytest.mark.parametrize(
-    ("d", "start"),
-    [
-        (date(2026, 4, 5), date(2025, 4, 6)),
-        (date(2026, 4, 6), date(2026, 4, 6)),
-        (date(2026, 4, 7), date(2026, 4, 6)),
-        (date(2026, 1, 1), date(2025, 4, 6)),
-        (date(2025, 12, 31), date(2025, 4, 6)),
-        (date(2024, 2, 29), date(2023, 4, 6)),
-    ],
-)
-def test_tax_year_starts_on_6_april(d: date, start: date) -> None:
-    assert tax_year_start(d) == start
 
 
 @pytest.mark.parametrize(

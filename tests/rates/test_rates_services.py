@@ -1,4 +1,4 @@
-"""Rate card services: estimates from stored rates, new versions, and the change preview."""
+"""Rate card services: estimates from stored rates and new versions."""
 
 from __future__ import annotations
 
@@ -125,29 +125,6 @@ def test_missing_amounts_are_reported_per_field(app) -> None:
             ),
         )
     assert set(caught.value.fields) == {"effective_from", "day_pence"}
-
-
-def test_preview_lists_unapproved_work_that_would_change(app) -> None:
-    activity = make_activity()
-    project = make_project()
-    person = make_contributor(projects_=[project])
-    _rate(activity.id, 1000, date(2026, 4, 1))
-    before = _entry(person.id, project.id, activity.id, date(2026, 5, 1), 60)
-    after = _entry(person.id, project.id, activity.id, date(2026, 7, 1), 90, status="submitted")
-    approved = _entry(person.id, project.id, activity.id, date(2026, 7, 2), 60, status="approved")
-    rows = services.preview_rate(
-        RateInput(
-            activity_type_id=activity.id,
-            project_id=None,
-            contributor_id=None,
-            basis="hour",
-            effective_from=date(2026, 6, 1),
-            amount_pence=1200,
-        )
-    )
-    assert [(r.entry.id, r.current_pence, r.new_pence) for r in rows] == [(after.id, 1500, 1800)]
-    assert before.id not in {r.entry.id for r in rows}
-    assert approved.id not in {r.entry.id for r in rows}
 
 
 def test_saving_a_rate_never_changes_approved_work(app) -> None:

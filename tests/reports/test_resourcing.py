@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.conftest import sign_in
 from tests.factories import make_project, make_user
 from tests.items import Paying
+from tracker.calendar.domain import month_year
 from tracker.dates import local_today
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
@@ -60,7 +61,7 @@ def test_months_of_work_with_hours_payments_adaptations_and_waits(
         "6.5 days",
     ]
     # The tablet and the data top-up were provided this month.
-    provided = local_today().strftime("%B %Y")
+    provided = month_year(local_today())
     assert _cells(page.text, caption, provided) == [
         "0.00",
         "£0.00",
@@ -101,11 +102,3 @@ def test_monthly_figures_and_the_median_wait_come_from_sql(dataset: Paying) -> N
     assert may.payment_days == {10: 1, 3: 1}
     assert may.median_days_to_payment == Decimal("6.5")
     assert queries.monthly_resourcing([]) == {}
-
-
-def test_median_of_a_histogram() -> None:
-    assert queries.median_of({}) is None
-    assert queries.median_of({4: 1}) == 4
-    assert queries.median_of({1: 2, 9: 1}) == 1
-    assert queries.median_of({1: 1, 2: 1, 10: 2}) == Decimal("6")
-    assert queries.median_of({1: 1, 2: 1}) == Decimal("1.5")

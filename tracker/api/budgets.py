@@ -24,6 +24,13 @@ from tracker.api.spec import (
 from tracker.auth.access import access
 from tracker.budgets import alerts as reading
 from tracker.budgets import services as budgets
+from tracker.budgets.domain import (
+    DEFAULT_HIGH_PERCENT,
+    DEFAULT_LOW_PERCENT,
+    MAX_ALERT_PERCENT,
+    AlertLevel,
+    ReportLine,
+)
 from tracker.budgets.models import BUDGET_LINES, Budget
 from tracker.errors import NotFound
 from tracker.extensions import db
@@ -36,7 +43,7 @@ BUDGET_LINE = component("BudgetLine", obj({"line": enum(*BUDGET_LINES), "budget_
 PERCENT: Schema = {
     "type": "integer",
     "minimum": 1,
-    "maximum": 1000,
+    "maximum": MAX_ALERT_PERCENT,
     "description": "Percentage of a line's budget",
 }
 BUDGET = component(
@@ -47,8 +54,8 @@ BUDGET = component(
             "project_id": ID,
             "period_start": DATE,
             "period_end": DATE,
-            "alert_low_percent": {**PERCENT, "default": 80},
-            "alert_high_percent": {**PERCENT, "default": 100},
+            "alert_low_percent": {**PERCENT, "default": DEFAULT_LOW_PERCENT},
+            "alert_high_percent": {**PERCENT, "default": DEFAULT_HIGH_PERCENT},
             "lines": {
                 "type": "array",
                 "items": BUDGET_LINE,
@@ -112,7 +119,7 @@ def budget_json(budget: Budget) -> dict[str, Any]:
     }
 
 
-def report_line_json(line: budgets.ReportLine, alert: str | None) -> dict[str, Any]:
+def report_line_json(line: ReportLine, alert: AlertLevel | None) -> dict[str, Any]:
     percent = line.percent_used
     return {
         "line": line.line,
@@ -180,8 +187,20 @@ def create_budget() -> Any:
     project_id = body.ident("project_id")
     period_start = body.date("period_start")
     period_end = body.date("period_end")
-    low = body.integer("alert_low_percent", required=False, default=80, minimum=1, maximum=1000)
-    high = body.integer("alert_high_percent", required=False, default=100, minimum=1, maximum=1000)
+    low = body.integer(
+        "alert_low_percent",
+        required=False,
+        default=DEFAULT_LOW_PERCENT,
+        minimum=1,
+        maximum=MAX_ALERT_PERCENT,
+    )
+    high = body.integer(
+        "alert_high_percent",
+        required=False,
+        default=DEFAULT_HIGH_PERCENT,
+        minimum=1,
+        maximum=MAX_ALERT_PERCENT,
+    )
     lines = _read_lines(body)
     body.check()
     with field_names({name: "lines" for name in BUDGET_LINES}):
@@ -192,8 +211,8 @@ def create_budget() -> Any:
             period_start=period_start,
             period_end=period_end,
             lines=lines,
-            alert_low_percent=low if low is not None else 80,
-            alert_high_percent=high if high is not None else 100,
+            alert_low_percent=low if low is not None else DEFAULT_LOW_PERCENT,
+            alert_high_percent=high if high is not None else DEFAULT_HIGH_PERCENT,
         )
     db.session.commit()
     return budget_json(budget), 201

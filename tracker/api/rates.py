@@ -29,11 +29,11 @@ from tracker.api.spec import (
     operation,
 )
 from tracker.auth.access import access
+from tracker.calendar.domain import long_date
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.lifecycle.services import check_can_record
 from tracker.projects.models import ActivityType
-from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.rates.models import Rate
 from tracker.security import acting_user
@@ -250,7 +250,7 @@ def estimate() -> Any:
     if found.calculation is None:
         raise TrackerError(
             f"There is no agreed rate for {activity.name} on "
-            f"{rates_domain.long_date(work_date)} yet, so we cannot work out a fee. "
+            f"{long_date(work_date)} yet, so we cannot work out a fee. "
             "Finance can add a rate."
         )
     return {

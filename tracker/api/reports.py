@@ -10,6 +10,7 @@ from tracker.api.common import iso, money
 from tracker.api.spec import DATE, ID, MONEY, PENCE, STRING, Schema, component, obj, operation
 from tracker.auth.access import access
 from tracker.reports import exports
+from tracker.reports.domain import BudgetFigures, Figures
 from tracker.security import acting_user
 
 COUNT: Schema = {
@@ -78,7 +79,7 @@ FUND_SUMMARY = component(
 )
 
 
-def figures_json(figures: exports.Figures) -> dict[str, Any]:
+def figures_json(figures: Figures) -> dict[str, Any]:
     return {
         "contributors": figures.contributors,
         "hours": str(figures.hours),
@@ -89,7 +90,7 @@ def figures_json(figures: exports.Figures) -> dict[str, Any]:
     }
 
 
-def budget_figures_json(budget: exports.BudgetFigures) -> dict[str, Any]:
+def budget_figures_json(budget: BudgetFigures) -> dict[str, Any]:
     return {
         "budget_id": budget.budget_id,
         "period_start": iso(budget.period_start),

@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, literal_column, select, union_all
 from tracker.adaptations.models import ADAPTATION_KINDS, AdaptationRequest
 from tracker.adaptations.services import PROVISIONS
 from tracker.auth.models import User
+from tracker.calendar.domain import long_date
 from tracker.contributors.models import Contributor
 from tracker.errors import Forbidden, NotFound, TrackerError
 from tracker.expenses import services as expenses
@@ -128,7 +129,7 @@ class QueueRow:
 
     @property
     def label(self) -> str:
-        when = f", {rates_domain.long_date(self.when)}" if self.when else ""
+        when = f", {long_date(self.when)}" if self.when else ""
         return f"{self.contributor_name} – {self.what}{when}"
 
 

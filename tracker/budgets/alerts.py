@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from tracker.auth.models import User
+from tracker.budgets.domain import AlertLevel, alert_message
 from tracker.budgets.models import Budget
 from tracker.budgets.services import BudgetReport, budget_reports, visible_budgets
 from tracker.dates import local_today
@@ -78,7 +78,7 @@ def current_budget(project_id: int, today: date | None = None) -> Budget | None:
 
 @dataclass(frozen=True)
 class BudgetAlert:
-    """One budget line at or past an alert threshold."""
+    """One budget line at or past an alert threshold, with its words (`budgets.domain`)."""
 
     budget_id: int
     project_name: str
@@ -87,24 +87,9 @@ class BudgetAlert:
     period_end: date
     line: str
     label: str
-    level: str  # "near" (first threshold) or "over" (second threshold)
-    threshold_percent: int
-    percent_used: Decimal | None
-    remaining_pence: int
-
-    @property
-    def tag_text(self) -> str:
-        """ "Over budget", or "Reached 80%": words for a coloured tag."""
-        if self.remaining_pence < 0:
-            return "Over budget"
-        return f"Reached {self.threshold_percent}%"
-
-    @property
-    def message(self) -> str:
-        """Plain words, so that the colour of a tag is never the only clue."""
-        if self.remaining_pence < 0:
-            return f"{self.label}: over budget"
-        return f"{self.label}: {self.threshold_percent}% or more of the budget used"
+    level: AlertLevel
+    tag_text: str  # "Over budget", "Reached 80%": the words on a coloured tag
+    message: str  # "Fees: over budget": the colour is never the only clue
 
 
 def alerts_of(report: BudgetReport, project: Project) -> list[BudgetAlert]:
@@ -119,11 +104,14 @@ def alerts_of(report: BudgetReport, project: Project) -> list[BudgetAlert]:
             line=line.line,
             label=line.label,
             level=level,
-            threshold_percent=(
-                budget.alert_high_percent if level == "over" else budget.alert_low_percent
+            tag_text=report.status(line),
+            message=alert_message(
+                line.label,
+                level,
+                remaining_pence=line.remaining_pence,
+                low_percent=budget.alert_low_percent,
+                high_percent=budget.alert_high_percent,
             ),
-            percent_used=line.percent_used,
-            remaining_pence=line.remaining_pence,
         )
         for line, level in report.alerts
     ]

@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
+from tracker.budgets.domain import DEFAULT_HIGH_PERCENT, DEFAULT_LOW_PERCENT, MAX_ALERT_PERCENT
 from tracker.forms import DateField, MoneyField, WholeNumberField, optional_int
 
 
@@ -44,16 +45,16 @@ class BudgetForm(FlaskForm):
     alert_low_percent = WholeNumberField(
         "First alert, as a percentage of a line",
         description="A line is marked when what is committed and spent reaches this share.",
-        default=80,
+        default=DEFAULT_LOW_PERCENT,
         minimum=1,
-        maximum=1000,
+        maximum=MAX_ALERT_PERCENT,
         validators=[InputRequired("Enter a percentage, like 80")],
     )
     alert_high_percent = WholeNumberField(
         "Second alert, as a percentage of a line",
-        default=100,
+        default=DEFAULT_HIGH_PERCENT,
         minimum=1,
-        maximum=1000,
+        maximum=MAX_ALERT_PERCENT,
         validators=[InputRequired("Enter a percentage, like 100")],
     )
     submit = SubmitField("Save the budget", widget=GovSubmitInput())

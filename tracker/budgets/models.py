@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.budgets.domain import DEFAULT_HIGH_PERCENT, DEFAULT_LOW_PERCENT
 from tracker.extensions import Base
 
 BUDGET_LINES = {
@@ -36,8 +37,12 @@ class Budget(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), nullable=False, index=True)
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
-    alert_low_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=80)
-    alert_high_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
+    alert_low_percent: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=DEFAULT_LOW_PERCENT
+    )
+    alert_high_percent: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=DEFAULT_HIGH_PERCENT
+    )
 
     lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="budget", cascade="all, delete-orphan", lazy="selectin"

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
 from tracker.audit.services import record
 from tracker.auth.models import User
+from tracker.budgets import queries
+from tracker.budgets.domain import (
+    DEFAULT_HIGH_PERCENT,
+    DEFAULT_LOW_PERCENT,
+    AlertLevel,
+    ReportLine,
+    check_alert_percents,
+    cumulative_spend,
+    period_months,
+    total_line,
+)
 from tracker.budgets.models import BUDGET_LINES, Budget, BudgetLine
 from tracker.errors import Forbidden, TrackerError
 from tracker.extensions import db
 from tracker.projects.models import Project
 from tracker.projects.services import visible_project_ids_query
-from tracker.reports import queries
 
 EDITORS = ("admin", "finance")
 
@@ -40,8 +49,8 @@ def save_budget(
     period_start: date | None,
     period_end: date | None,
     lines: dict[str, int | None],
-    alert_low_percent: int = 80,
-    alert_high_percent: int = 100,
+    alert_low_percent: int = DEFAULT_LOW_PERCENT,
+    alert_high_percent: int = DEFAULT_HIGH_PERCENT,
 ) -> Budget:
     """Create (budget=None) or change a budget; every line is whole pence, 0 or more."""
     _check_editor(actor)
@@ -58,8 +67,8 @@ def save_budget(
         value = lines.get(line)
         if value is not None and value < 0:
             fields[line] = "Enter 0 or more"
-    if not 1 <= alert_low_percent <= alert_high_percent <= 1000:
-        fields["alert_low_percent"] = "The first alert must be between 1% and the second alert"
+    if problem := check_alert_percents(alert_low_percent, alert_high_percent):
+        fields["alert_low_percent"] = problem
     if fields:
         raise TrackerError("Check the budget.", fields=fields)
     assert project_id is not None and period_start is not None and period_end is not None
@@ -94,50 +103,32 @@ def save_budget(
 
 
 @dataclass(frozen=True)
-class ReportLine:
-    line: str
-    label: str
-    budget_pence: int
-    committed_pence: int
-    spent_pence: int
-
-    @property
-    def used_pence(self) -> int:
-        return self.committed_pence + self.spent_pence
-
-    @property
-    def remaining_pence(self) -> int:
-        return self.budget_pence - self.used_pence
-
-    @property
-    def percent_used(self) -> Decimal | None:
-        """Committed and spent as a percentage of the budget, to one decimal place."""
-        if self.budget_pence == 0:
-            return None
-        return (Decimal(self.used_pence) * 100 / self.budget_pence).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-
-
-@dataclass(frozen=True)
 class BudgetReport:
+    """A budget's lines against what is committed and spent, judged by its own thresholds."""
+
     budget: Budget
     lines: list[ReportLine]
 
-    def alert(self, line: ReportLine) -> str | None:
-        """'over' at the high threshold, 'near' at the low one, else None."""
-        percent = line.percent_used
-        if percent is None:
-            return "over" if line.used_pence > 0 else None
-        if percent >= self.budget.alert_high_percent:
-            return "over"
-        if percent >= self.budget.alert_low_percent:
-            return "near"
-        return None
+    def alert(self, line: ReportLine) -> AlertLevel | None:
+        """The line's alert at this budget's thresholds (`budgets.domain.alert_level`)."""
+        return line.alert(
+            low_percent=self.budget.alert_low_percent, high_percent=self.budget.alert_high_percent
+        )
+
+    def status(self, line: ReportLine) -> str:
+        """The line's state in words (`budgets.domain.status_words`)."""
+        return line.status(
+            low_percent=self.budget.alert_low_percent, high_percent=self.budget.alert_high_percent
+        )
 
     @property
-    def alerts(self) -> list[tuple[ReportLine, str]]:
+    def alerts(self) -> list[tuple[ReportLine, AlertLevel]]:
         return [(line, level) for line in self.lines if (level := self.alert(line))]
+
+    @property
+    def total(self) -> ReportLine:
+        """Every line added up."""
+        return total_line(self.lines, line="total", label="All lines")
 
 
 def budget_reports(budgets: list[Budget]) -> list[BudgetReport]:
@@ -173,23 +164,12 @@ class BurnUpPoint:
 
 
 def burn_up(budget: Budget) -> dict[str, list[BurnUpPoint]]:
-    """Cumulative spend by month of payment, per line, from the period's first month to its
-    last (or this month, if sooner)."""
+    """Cumulative spend by month of payment, per line, for every month of the period
+    (`budgets.domain.cumulative_spend`); pages show the months that have begun."""
     monthly = queries.monthly_spend(budget.project_id, budget.period_start, budget.period_end)
-    months: list[date] = []
-    cursor = date(budget.period_start.year, budget.period_start.month, 1)
-    last = date(budget.period_end.year, budget.period_end.month, 1)
-    while cursor <= last:
-        months.append(cursor)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    months = period_months(budget.period_start, budget.period_end)
     series: dict[str, list[BurnUpPoint]] = {}
     for line in BUDGET_LINES:
-        running = sum(
-            pence for (y, m), pence in monthly.get(line, {}).items() if date(y, m, 1) < months[0]
-        )
-        points = []
-        for month in months:
-            running += monthly.get(line, {}).get((month.year, month.month), 0)
-            points.append(BurnUpPoint(month, running))
-        series[line] = points
+        totals = zip(months, cumulative_spend(monthly[line], months), strict=True)
+        series[line] = [BurnUpPoint(month, total) for month, total in totals]
     return series

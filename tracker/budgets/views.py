@@ -12,6 +12,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from tracker.auth.access import access
 from tracker.budgets import alerts as reading
 from tracker.budgets import services
+from tracker.budgets.charts import BurnUp, burn_up_svg
+from tracker.budgets.domain import AlertLevel, ReportLine
 from tracker.budgets.forms import BudgetForm
 from tracker.budgets.models import BUDGET_LINES, Budget
 from tracker.dates import local_today
@@ -19,7 +21,6 @@ from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.forms import optional_int
 from tracker.projects import services as projects
-from tracker.reports.charts import BurnUp, burn_up_svg
 from tracker.security import acting_user
 from tracker.web import show_service_error
 
@@ -30,27 +31,15 @@ EDITORS = services.EDITORS
 
 @dataclass(frozen=True)
 class LineRow:
-    """A report line as a table row, with its alert level (None, "near" or "over")."""
+    """A report line as a table row, with its alert level and its state in words."""
 
-    figures: services.ReportLine
-    level: str | None
-
-    @property
-    def over_by_pence(self) -> int:
-        return max(0, -self.figures.remaining_pence)
+    figures: ReportLine
+    level: AlertLevel | None
+    status: str
 
 
-def _rows(report: services.BudgetReport) -> tuple[list[LineRow], LineRow]:
-    """The four lines, and a total line (whose percentage the report's own rule gives)."""
-    rows = [LineRow(line, report.alert(line)) for line in report.lines]
-    total = services.ReportLine(
-        line="total",
-        label="All lines",
-        budget_pence=sum(line.budget_pence for line in report.lines),
-        committed_pence=sum(line.committed_pence for line in report.lines),
-        spent_pence=sum(line.spent_pence for line in report.lines),
-    )
-    return rows, LineRow(total, None)
+def _rows(report: services.BudgetReport) -> list[LineRow]:
+    return [LineRow(line, report.alert(line), report.status(line)) for line in report.lines]
 
 
 def _project_names() -> dict[int, Any]:
@@ -71,7 +60,7 @@ def index() -> Any:
     return render_template(
         "budgets/index.html",
         entries=entries,
-        totals={r.budget.id: sum(line.budget_pence for line in r.lines) for r in reports},
+        totals={r.budget.id: r.total.budget_pence for r in reports},
         today=local_today(),
         can_edit=user.has_role(*EDITORS),
     )
@@ -107,7 +96,7 @@ def show(budget_id: int) -> Any:
     user = acting_user()
     budget = reading.get_readable_budget(user, budget_id)
     [report] = services.budget_reports([budget])
-    rows, total = _rows(report)
+    rows = _rows(report)
     today = local_today()
     charts, table = _burn_up(budget, today)
     return render_template(
@@ -115,7 +104,7 @@ def show(budget_id: int) -> Any:
         budget=budget,
         project=projects.get_visible_project(user, budget.project_id),
         rows=rows,
-        total=total,
+        total=report.total,
         charts=[(chart, burn_up_svg(chart)) for chart in charts],
         burn_up_rows=table,
         line_labels=list(BUDGET_LINES.values()),

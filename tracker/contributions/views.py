@@ -12,10 +12,11 @@ from sqlalchemy import Select, select
 from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.auth.access import access
 from tracker.auth.models import User
+from tracker.calendar.domain import duration
 from tracker.contributions.forms import NO_WARNINGS, AccessNeedsForm, BenefitWarningsForm
 from tracker.contributors import services as contributors
 from tracker.contributors.models import ACCESS_NEEDS, Contributor
-from tracker.dates import duration, local_today
+from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.extensions import db

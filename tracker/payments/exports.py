@@ -24,7 +24,7 @@ from tracker.dates import local_date
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
 from tracker.lifecycle.kinds import KINDS, ItemKind
-from tracker.money import pounds_string
+from tracker.money import pounds_string, sum_pence
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import Project
 from tracker.slips import services as slips
@@ -45,7 +45,7 @@ class RunSummary:
 
     @property
     def total_pence(self) -> int:
-        return self.fees_pence + self.expenses_pence
+        return sum_pence((self.fees_pence, self.expenses_pence))
 
 
 def run_summaries(run_ids: Iterable[int]) -> dict[int, RunSummary]:

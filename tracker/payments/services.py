@@ -8,26 +8,30 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.audit.services import record
 from tracker.auth.models import User
+from tracker.calendar.domain import duration, long_date, tax_year, whole_days
 from tracker.contributors.models import PAYMENT_METHODS, Contributor
-from tracker.dates import duration, end_of_local_day, local_date, local_today, long_date, utc_now
+from tracker.dates import end_of_local_day, local_date, local_today, utc_now
 from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.kinds import KINDS, ItemKind, KindInfo
-from tracker.money import format_money
+from tracker.money import format_money, sum_pence
 from tracker.payments.models import PaymentLine, PaymentRun
 from tracker.projects.models import ActivityType, Project
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
+from tracker.reports.domain import median
+from tracker.reports.queries import whole_days_sql
 from tracker.settings.services import get_setting
 from tracker.slips import services as slips
 from tracker.slips.domain import ExpenseLine, FeeLine, SlipContributor, SlipSnapshot, SlipTotals
@@ -151,7 +155,7 @@ class ContributorRow:
 
     @property
     def total_pence(self) -> int:
-        return self.fees_pence + self.expenses_pence
+        return sum_pence((self.fees_pence, self.expenses_pence))
 
     @property
     def method(self) -> str:
@@ -160,10 +164,11 @@ class ContributorRow:
 
 def run_rows(run: PaymentRun) -> list[ContributorRow]:
     """One row per contributor: fees, expenses, total, method and warnings (SQL sums)."""
+    is_fee = case((PaymentLine.kind == ItemKind.TIME, 1), else_=0)
     sums = db.session.execute(
-        select(PaymentLine.contributor_id, PaymentLine.kind, func.sum(PaymentLine.amount_pence))
+        select(PaymentLine.contributor_id, is_fee, func.sum(PaymentLine.amount_pence))
         .where(PaymentLine.run_id == run.id, PaymentLine.live == 1)
-        .group_by(PaymentLine.contributor_id, PaymentLine.kind)
+        .group_by(PaymentLine.contributor_id, is_fee)
     ).all()
     people = {
         c.id: c
@@ -172,12 +177,12 @@ def run_rows(run: PaymentRun) -> list[ContributorRow]:
         )
     }
     rows: dict[int, ContributorRow] = {}
-    for contributor_id, kind, total in sums:
+    for contributor_id, fee, total in sums:
         row = rows.setdefault(contributor_id, ContributorRow(people[contributor_id]))
-        if kind == ItemKind.TIME:
-            row.fees_pence += int(total)
+        if fee:
+            row.fees_pence = int(total)
         else:
-            row.expenses_pence += int(total)
+            row.expenses_pence = int(total)
     allowance = rates_domain.current_thresholds(
         rates.threshold_lines("trading_allowance"), run.cut_off
     )
@@ -195,7 +200,7 @@ def run_rows(run: PaymentRun) -> list[ContributorRow]:
 
 
 def _tax_year_fees(contributor_ids: set[int], on: date) -> dict[int, int]:
-    start, end = rates_domain.period_bounds("tax_year", on)
+    year = tax_year(on)
     return {
         cid: int(total or 0)
         for cid, total in db.session.execute(
@@ -203,7 +208,7 @@ def _tax_year_fees(contributor_ids: set[int], on: date) -> dict[int, int]:
             .where(
                 TimeEntry.contributor_id.in_(contributor_ids),
                 TimeEntry.status.in_(("in_run", "on_slip", "paid")),
-                TimeEntry.work_date.between(start, end),
+                TimeEntry.work_date.between(year.start, year.end),
             )
             .group_by(TimeEntry.contributor_id)
         ).all()
@@ -678,48 +683,21 @@ class PaymentSpeed:
     """Days from approval to payment: the median for paid work, and the oldest unpaid work."""
 
     paid_count: int
-    median_days: float | None
-    slowest_open: list[tuple[ItemKind, Any, int]]  # (kind, item, days waiting)
+    median_days: Decimal | None
+    slowest_open: list[tuple[ItemKind, Any, int]]  # (kind, item, whole days waiting)
 
 
-def _days_between(start: Any, end: Any) -> Any:
-    """Whole days from `start` to `end`, in SQL, on SQLite and PostgreSQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.floor(func.extract("epoch", end - start) / 86400).cast(Integer)
-    return (func.julianday(end) - func.julianday(start)).cast(Integer)
-
-
-def _median(histogram: list[tuple[int, int]]) -> float | None:
-    """The median of values given as (value, how many) pairs."""
-    total = sum(count for _, count in histogram)
-    if not total:
-        return None
-    ordered = sorted(histogram)
-
-    def nth(n: int) -> int:
-        seen = 0
-        for value, count in ordered:
-            seen += count
-            if seen > n:
-                return value
-        raise AssertionError("unreachable")
-
-    if total % 2:
-        return float(nth(total // 2))
-    return (nth(total // 2 - 1) + nth(total // 2)) / 2
-
-
-def payment_speed(*, today: date | None = None, limit: int = 10) -> PaymentSpeed:
+def payment_speed(*, limit: int = 10) -> PaymentSpeed:
     """Slow payment is the sector's best-known barrier, so finance sees it on the runs page.
 
     Computed in SQL: a histogram of whole days from approval to payment, then its median.
     """
-    today = today or local_today()
+    now = utc_now()
     histogram: dict[int, int] = defaultdict(int)
     open_items: list[tuple[ItemKind, Any, int]] = []
     for kind in (ItemKind.TIME, ItemKind.EXPENSE):
         model = KINDS[kind].model
-        days = _days_between(model.approved_at, model.paid_at)
+        days = whole_days_sql(model.approved_at, model.paid_at)
         for value, count in db.session.execute(
             select(days, func.count()).where(model.status == "paid").group_by(days)
         ).all():
@@ -730,8 +708,6 @@ def payment_speed(*, today: date | None = None, limit: int = 10) -> PaymentSpeed
             .order_by(model.approved_at)
             .limit(limit)
         ):
-            open_items.append((kind, item, (today - local_date(item.approved_at)).days))
+            open_items.append((kind, item, whole_days(item.approved_at, now)))
     open_items.sort(key=lambda row: -row[2])
-    return PaymentSpeed(
-        sum(histogram.values()), _median(list(histogram.items())), open_items[:limit]
-    )
+    return PaymentSpeed(sum(histogram.values()), median(histogram), open_items[:limit])

@@ -5,7 +5,6 @@ own slips and a yearly statement. A slip's PDF is shared: finance or its owner; 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -20,8 +19,9 @@ from flask import (
 )
 
 from tracker.auth.access import SIGNED_IN, access
+from tracker.calendar.domain import TaxYear, long_date, tax_year
 from tracker.contributors import services as contributors
-from tracker.dates import local_today, long_date
+from tracker.dates import local_today
 from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
 from tracker.payments import exports
@@ -352,10 +352,10 @@ def slip_words(slip: PaymentSlip) -> str:
     return SLIP_WORDS.get(slip.status, slip.status)
 
 
-def _tax_years(slip_list: list[PaymentSlip]) -> list[slips.TaxYear]:
+def _tax_years(slip_list: list[PaymentSlip]) -> list[TaxYear]:
     """This tax year and every year the person has a slip in, newest first."""
-    years = {slips.tax_year_of(local_today())} | {slips.tax_year_of(s.issued_on) for s in slip_list}
-    return sorted(years, key=lambda y: y.start, reverse=True)
+    years = {tax_year(local_today())} | {tax_year(s.issued_on) for s in slip_list}
+    return sorted(years, reverse=True)
 
 
 @bp.get("/mine")
@@ -365,7 +365,7 @@ def mine() -> Any:
     me = contributors.contributor_for_user(user)
     slip_list = slips.my_slips(user) if me else []
     form = StatementForm()
-    form.tax_year.choices = [(y.start.year, y.text) for y in _tax_years(slip_list)]
+    form.tax_year.choices = [(y.start_year, y.text) for y in _tax_years(slip_list)]
     return render_template(
         "payments/mine.html",
         me=me,
@@ -384,9 +384,7 @@ def statement() -> Any:
     year = StatementForm(request.args).tax_year.data
     if me is None or year is None or not 2000 <= year <= 2100:
         raise NotFound("That statement was not found.")
-    tax_year = slips.tax_year_of(date(year, 4, 6))
-    data = slips.statement(
-        user=user, contributor_id=me.id, tax_year=tax_year, made_on=local_today()
-    )
-    filename = f"payment-statement-{tax_year.start.year}-to-{tax_year.start.year + 1}.pdf"
+    chosen = TaxYear(year)
+    data = slips.statement(user=user, contributor_id=me.id, tax_year=chosen, made_on=local_today())
+    filename = f"payment-statement-{chosen.start.year}-to-{chosen.end.year}.pdf"
     return _download(data, "application/pdf", filename)

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeVar, cast, get_args
 
-from tracker.money import format_money, round_pence
+from tracker.calendar.domain import long_date, tax_year
+from tracker.money import format_money, round_pence, sum_pence
 
 Basis = Literal["hour", "session", "day"]
 Rounding = Literal["up", "nearest", "down"]
@@ -39,29 +40,9 @@ SCOPE_PRECEDENCE: Final[tuple[Scope, ...]] = (
     "organisation",
 )
 
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 class FeeChoiceError(ValueError):
     """A fee choice that cannot be applied; the message is safe to show to the person."""
-
-
-def long_date(d: date) -> str:
-    """A date as people write it: "1 April 2026" (independent of the server's locale)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _minutes_text(minutes: int) -> str:
@@ -412,12 +393,6 @@ class ThresholdWarning:
         )
 
 
-def tax_year_start(d: date) -> date:
-    """The 6 April on or before d (UK tax years run 6 April to 5 April)."""
-    start = date(d.year, 4, 6)
-    return start if d >= start else date(d.year - 1, 4, 6)
-
-
 def period_bounds(kind: PeriodKind, d: date) -> tuple[date, date]:
     """First and last day (inclusive) of the week (Monday to Sunday), calendar month or tax year
     containing d."""
@@ -429,8 +404,8 @@ def period_bounds(kind: PeriodKind, d: date) -> tuple[date, date]:
         next_first = date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
         return first, next_first - timedelta(days=1)
     if kind == "tax_year":
-        start = tax_year_start(d)
-        return start, date(start.year + 1, 4, 5)
+        year = tax_year(d)
+        return year.start, year.end
     raise ValueError(f"Unknown period {kind!r}")
 
 
@@ -466,7 +441,7 @@ def threshold_warnings(
             raise ValueError(f"fees_in_period has no total for {threshold.period!r}")
         before = fees_in_period[threshold.period]
         _check_pence(f"fees_in_period[{threshold.period!r}]", before, optional=False)
-        after = before + adding_pence
+        after = sum_pence((before, adding_pence))
         if after > threshold.amount_pence:
             crossed_now = before <= threshold.amount_pence
             warnings.append(ThresholdWarning(threshold, before, after, crossed_now))

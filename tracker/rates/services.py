@@ -22,9 +22,7 @@ from tracker.money import format_money
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator
 from tracker.rates import domain, shipped
 from tracker.rates.models import ExpenseCap, MileageRate, Rate, Threshold
-from tracker.timesheets.models import TimeEntry
 
-UNAPPROVED = ("draft", "submitted", "returned")
 SCOPE_LABELS = {
     "project_contributor": "For one contributor on one project",
     "project": "Project rate",
@@ -194,7 +192,9 @@ class RateInput:
     note: str = ""
 
 
-def _check_rate(data: RateInput) -> domain.RateLine:
+def check_rate(data: RateInput) -> domain.RateLine:
+    """The rate line `data` describes, or TrackerError with a message per field; nothing is
+    saved (the new line has id 0)."""
     fields: dict[str, str] = {}
     activity = (
         db.session.get(ActivityType, data.activity_type_id) if data.activity_type_id else None
@@ -257,66 +257,10 @@ def _check_rate(data: RateInput) -> domain.RateLine:
     )
 
 
-@dataclass(frozen=True)
-class PreviewRow:
-    entry: TimeEntry
-    contributor_name: str
-    project_name: str
-    current_pence: int | None
-    new_pence: int
-
-
-def preview_rate(data: RateInput) -> list[PreviewRow]:
-    """The unapproved time entries whose estimate the new version would change."""
-    proposed = _check_rate(data)
-    query = select(TimeEntry).where(
-        TimeEntry.status.in_(UNAPPROVED),
-        TimeEntry.activity_type_id == proposed.activity_type_id,
-        TimeEntry.work_date >= proposed.effective_from,
-    )
-    if proposed.project_id is not None:
-        query = query.where(TimeEntry.project_id == proposed.project_id)
-    if proposed.contributor_id is not None:
-        query = query.where(TimeEntry.contributor_id == proposed.contributor_id)
-    entries = list(db.session.scalars(query.order_by(TimeEntry.work_date, TimeEntry.id)))
-    if not entries:
-        return []
-    existing = [
-        rate_line(r)
-        for r in db.session.scalars(
-            select(Rate).where(Rate.activity_type_id == proposed.activity_type_id)
-        )
-    ]
-    names = dict(db.session.execute(select(Contributor.id, Contributor.preferred_name)).all())
-    projects = dict(db.session.execute(select(Project.id, Project.name)).all())
-    rows = []
-    for entry in entries:
-        before = _select_for(entry, existing)
-        after = _select_for(entry, [*existing, proposed])
-        assert after is not None
-        old = domain.calculate_fee(before.rate, entry.minutes).fee_pence if before else None
-        new = domain.calculate_fee(after.rate, entry.minutes).fee_pence
-        if after.rate.id == 0 and old != new:
-            rows.append(
-                PreviewRow(entry, names[entry.contributor_id], projects[entry.project_id], old, new)
-            )
-    return rows
-
-
-def _select_for(entry: TimeEntry, rates: list[domain.RateLine]) -> domain.RateSelection | None:
-    return domain.select_rate(
-        rates,
-        activity_type_id=entry.activity_type_id,
-        project_id=entry.project_id,
-        contributor_id=entry.contributor_id,
-        work_date=entry.work_date,
-    )
-
-
 def create_rate(*, actor: User, data: RateInput) -> Rate:
     """Add a rate version from a date. Existing versions are never edited."""
     require_role(actor, "finance", "admin")
-    line = _check_rate(data)
+    line = check_rate(data)
     clash = db.session.scalar(
         select(Rate.id).where(
             Rate.activity_type_id == line.activity_type_id,

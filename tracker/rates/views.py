@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from tracker.auth.access import access
+from tracker.calendar.domain import long_date
 from tracker.contributors import services as contributors
 from tracker.dates import local_today
 from tracker.errors import TrackerError
@@ -23,6 +24,7 @@ from tracker.rates.forms import (
     ThresholdForm,
 )
 from tracker.security import acting_user
+from tracker.timesheets import repricing
 from tracker.web import show_service_error
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
@@ -98,9 +100,9 @@ def new() -> Any:
             if form.save.data:
                 rate = services.create_rate(actor=acting_user(), data=data)
                 db.session.commit()
-                flash(f"The new rate starts on {rate.effective_from:%-d %B %Y}.", "success")
+                flash(f"The new rate starts on {long_date(rate.effective_from)}.", "success")
                 return redirect(url_for("rates.index"))
-            preview = services.preview_rate(data)
+            preview = repricing.preview_rate(data)
         except TrackerError as error:
             show_service_error(form, error)
     status = 400 if form.errors or form.form_errors else 200

@@ -14,36 +14,24 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.auth.models import User
+from tracker.budgets.domain import ReportLine, lines_added_up
 from tracker.budgets.models import BUDGET_LINES, Budget
-from tracker.budgets.services import ReportLine, budget_reports
+from tracker.budgets.services import budget_reports
 from tracker.dates import local_today
 from tracker.extensions import db
-from tracker.money import pounds_string
+from tracker.money import pounds_string, sum_pence
 from tracker.projects import services as projects
 from tracker.projects.models import Project
 from tracker.reports import queries
-from tracker.reports.domain import suppress
+from tracker.reports.domain import BudgetFigures, Figures, FundReport, ProjectReport, suppress
 from tracker.settings.services import get_int_setting, get_setting
 
 # --- the funder report ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Anonymous figures as a funder sees them: counts already suppressed."""
-
-    hours: Decimal
-    declined_fee_hours: Decimal
-    fees_paid_pence: int
-    expenses_paid_pence: int
-    contributors: int | str
-    adaptations: list[tuple[str, str, int | str]]  # (kind, label, count or "fewer than N")
 
 
 def shown_figures(summary: queries.ProjectSummary, threshold: int) -> Figures:
@@ -61,43 +49,6 @@ def shown_figures(summary: queries.ProjectSummary, threshold: int) -> Figures:
             if counts.get(kind)
         ],
     )
-
-
-@dataclass(frozen=True)
-class BudgetFigures:
-    """One budget's lines against what was committed and spent, with each line's alert."""
-
-    budget_id: int
-    project_id: int
-    period_start: date
-    period_end: date
-    alert_low_percent: int
-    alert_high_percent: int
-    lines: list[ReportLine]
-    levels: dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class ProjectReport:
-    project_id: int
-    name: str
-    code: str
-    figures: Figures
-    budgets: list[BudgetFigures]
-
-
-@dataclass(frozen=True)
-class FundReport:
-    fund_id: int
-    name: str
-    funder_organisation: str
-    reference: str
-    organisation: str
-    made_on: date
-    threshold: int
-    figures: Figures
-    budget_totals: list[ReportLine]  # per line, over every budget of the fund's projects
-    projects: list[ProjectReport]
 
 
 def _budget_figures(project_ids: list[int]) -> dict[int, list[BudgetFigures]]:
@@ -128,17 +79,7 @@ def _budget_figures(project_ids: list[int]) -> dict[int, list[BudgetFigures]]:
 
 def total_lines(budgets: Iterable[BudgetFigures]) -> list[ReportLine]:
     """Each line summed over several budgets (its percentage follows the usual rule)."""
-    chosen = list(budgets)
-    return [
-        ReportLine(
-            line=name,
-            label=label,
-            budget_pence=sum(b.lines[i].budget_pence for b in chosen),
-            committed_pence=sum(b.lines[i].committed_pence for b in chosen),
-            spent_pence=sum(b.lines[i].spent_pence for b in chosen),
-        )
-        for i, (name, label) in enumerate(BUDGET_LINES.items())
-    ]
+    return lines_added_up((b.lines for b in budgets), BUDGET_LINES)
 
 
 def fund_report(user: User, fund_id: int, *, today: date | None = None) -> FundReport:
@@ -258,12 +199,15 @@ class ResourcingProject:
 
 
 def _add_up(project_id: int, months: list[queries.MonthFigures]) -> queries.MonthFigures:
-    total = queries.MonthFigures(project_id, months[0].month if months else date.min)
+    total = queries.MonthFigures(
+        project_id,
+        months[0].month if months else date.min,
+        minutes=sum(m.minutes for m in months),
+        declined_minutes=sum(m.declined_minutes for m in months),
+        fees_paid_pence=sum_pence(m.fees_paid_pence for m in months),
+        expenses_paid_pence=sum_pence(m.expenses_paid_pence for m in months),
+    )
     for m in months:
-        total.minutes += m.minutes
-        total.declined_minutes += m.declined_minutes
-        total.fees_paid_pence += m.fees_paid_pence
-        total.expenses_paid_pence += m.expenses_paid_pence
         for kind, count in m.adaptations.items():
             total.adaptations[kind] = total.adaptations.get(kind, 0) + count
         for days, count in m.payment_days.items():

@@ -23,10 +23,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tracker.budgets.services import ReportLine
-from tracker.dates import long_date
+from tracker.budgets.domain import ReportLine
+from tracker.calendar.domain import long_date
 from tracker.money import format_money
-from tracker.reports.exports import Figures, FundReport
+from tracker.reports.domain import Figures, FundReport
 from tracker.slips.pdf import (
     BODY,
     BRAND,
@@ -50,8 +50,8 @@ WIDTH = A4[0] - 36 * mm
 
 
 def _remaining(line: ReportLine) -> str:
-    if line.remaining_pence < 0:
-        return f"{format_money(line.used_pence - line.budget_pence)} over"
+    if line.over_by_pence:
+        return f"{format_money(line.over_by_pence)} over"
     return format_money(line.remaining_pence)
 
 

@@ -4,138 +4,23 @@ entries and a page's query count does not depend on how much data there is."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, case, extract, func, select, union
+from sqlalchemy import Integer, extract, func, select, union
 
 from tracker.adaptations.models import AdaptationRequest
-from tracker.dates import end_of_local_day, start_of_local_day
+from tracker.budgets.queries import APPROVED_OR_LATER, PROVIDED, sum_where
+from tracker.calendar import domain as calendar
 from tracker.expenses.models import ExpenseClaim
 from tracker.extensions import db
+from tracker.money import sum_pence
 from tracker.projects.models import Project, ProjectFund
+from tracker.reports.domain import median
 from tracker.timesheets.models import TimeEntry
-
-APPROVED_UNPAID = ("approved", "in_run", "on_slip")
-APPROVED_OR_LATER = ("approved", "in_run", "on_slip", "paid")
-PROVIDED = ("provided", "loan_returned")
-LINES = ("fees", "expenses", "adaptations", "other")
-
-
-@dataclass
-class LineFigures:
-    """Committed and spent pence for one budget line."""
-
-    committed_pence: int = 0
-    spent_pence: int = 0
-
-
-def _sum(condition: Any, value: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
-def _adaptation_spent() -> Any:
-    a = AdaptationRequest
-    return a.status.in_(PROVIDED) & ((a.payment == "supplier") | (a.payment_status == "paid"))
-
-
-def line_figures(
-    project_ids: Iterable[int], start: date, end: date
-) -> dict[tuple[int, str], LineFigures]:
-    """Committed and spent per (project, line) for work dated within the period.
-
-    Fees and expenses: committed = approved and not yet paid; spent = paid. Adaptations:
-    approved requests count at their estimate until provided; provided ones at actual cost,
-    spent once the supplier is paid (at provision) or the contributor's slip is paid.
-    Three grouped queries, whatever the number of projects or items.
-    """
-    ids = list(project_ids)
-    figures: dict[tuple[int, str], LineFigures] = defaultdict(LineFigures)
-    if not ids:
-        return figures
-    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
-    queries = {
-        "fees": select(
-            t.project_id,
-            _sum(t.status.in_(APPROVED_UNPAID), t.fee_pence),
-            _sum(t.status == "paid", t.fee_pence),
-        )
-        .where(
-            t.project_id.in_(ids), t.work_date.between(start, end), t.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(t.project_id),
-        "expenses": select(
-            e.project_id,
-            _sum(e.status.in_(APPROVED_UNPAID), e.approved_pence),
-            _sum(e.status == "paid", e.approved_pence),
-        )
-        .where(
-            e.project_id.in_(ids), e.claim_date.between(start, end), e.status.in_(APPROVED_OR_LATER)
-        )
-        .group_by(e.project_id),
-        "adaptations": select(
-            a.project_id,
-            func.coalesce(
-                func.sum(
-                    case(
-                        (a.status == "approved", a.estimated_pence),
-                        (a.status.in_(PROVIDED) & ~_adaptation_spent(), a.actual_pence),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            _sum(_adaptation_spent(), a.actual_pence),
-        )
-        .where(
-            a.project_id.in_(ids),
-            a.status.in_(("approved", *PROVIDED)),
-            a.approved_at >= start_of_local_day(start),
-            a.approved_at < end_of_local_day(end),
-        )
-        .group_by(a.project_id),
-    }
-    for line, query in queries.items():
-        for project_id, committed, spent in db.session.execute(query).all():
-            figures[(project_id, line)] = LineFigures(int(committed), int(spent))
-    return figures
-
-
-def monthly_spend(project_id: int, start: date, end: date) -> dict[str, dict[tuple[int, int], int]]:
-    """Spent pence per line per (year, month) of payment, for the burn-up chart."""
-    t, e, a = TimeEntry, ExpenseClaim, AdaptationRequest
-    result: dict[str, dict[tuple[int, int], int]] = {line: {} for line in LINES}
-    sources = {
-        "fees": (
-            t.paid_at,
-            t.fee_pence,
-            (t.status == "paid") & t.work_date.between(start, end) & (t.project_id == project_id),
-        ),
-        "expenses": (
-            e.paid_at,
-            e.approved_pence,
-            (e.status == "paid") & e.claim_date.between(start, end) & (e.project_id == project_id),
-        ),
-        "adaptations": (
-            func.coalesce(a.paid_at, a.provided_at),
-            a.actual_pence,
-            _adaptation_spent()
-            & (a.project_id == project_id)
-            & (a.approved_at >= start_of_local_day(start))
-            & (a.approved_at < end_of_local_day(end)),
-        ),
-    }
-    for line, (moment, amount, condition) in sources.items():
-        year, month = extract("year", moment), extract("month", moment)
-        for y, m, total in db.session.execute(
-            select(year, month, func.sum(amount)).where(condition).group_by(year, month)
-        ).all():
-            result[line][(int(y), int(m))] = int(total or 0)
-    return result
 
 
 @dataclass
@@ -152,11 +37,11 @@ class ProjectSummary:
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.minutes)
 
     @property
     def declined_fee_hours(self) -> Decimal:
-        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.declined_minutes)
 
 
 def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
@@ -171,8 +56,8 @@ def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
         select(
             t.project_id,
             func.coalesce(func.sum(t.minutes), 0),
-            _sum(t.fee_choice == "decline", t.minutes),
-            _sum(t.status == "paid", t.fee_pence),
+            sum_where(t.fee_choice == "decline", t.minutes),
+            sum_where(t.status == "paid", t.fee_pence),
         )
         .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
         .group_by(t.project_id)
@@ -218,13 +103,16 @@ def _people_query(ids: list[int]) -> Any:
 def fund_summary(project_ids: Iterable[int]) -> ProjectSummary:
     """The fund's figures: sums over its projects, but people counted once across them."""
     ids = list(project_ids)
-    per_project = project_summaries(ids)
-    total = ProjectSummary(None, adaptations={})
-    for summary in per_project.values():
-        total.minutes += summary.minutes
-        total.declined_minutes += summary.declined_minutes
-        total.fees_paid_pence += summary.fees_paid_pence
-        total.expenses_paid_pence += summary.expenses_paid_pence
+    per_project = list(project_summaries(ids).values())
+    total = ProjectSummary(
+        None,
+        minutes=sum(s.minutes for s in per_project),
+        declined_minutes=sum(s.declined_minutes for s in per_project),
+        fees_paid_pence=sum_pence(s.fees_paid_pence for s in per_project),
+        expenses_paid_pence=sum_pence(s.expenses_paid_pence for s in per_project),
+        adaptations={},
+    )
+    for summary in per_project:
         for kind, count in (summary.adaptations or {}).items():
             assert total.adaptations is not None
             total.adaptations[kind] = total.adaptations.get(kind, 0) + count
@@ -251,26 +139,6 @@ def fund_projects(fund_id: int) -> list[Project]:
     )
 
 
-def median_of(histogram: dict[int, int]) -> Decimal | None:
-    """The median of values given as {value: how many}; halfway between the middle two."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    ordered = sorted(histogram.items())
-
-    def nth(n: int) -> int:
-        seen = 0
-        for value, count in ordered:
-            seen += count
-            if seen > n:
-                return value
-        raise AssertionError("unreachable")
-
-    if total % 2:
-        return Decimal(nth(total // 2))
-    return Decimal(nth(total // 2 - 1) + nth(total // 2)) / 2
-
-
 @dataclass
 class MonthFigures:
     """What one project's work in one month was given and paid: hours (every approved entry,
@@ -288,11 +156,11 @@ class MonthFigures:
 
     @property
     def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.minutes)
 
     @property
     def declined_fee_hours(self) -> Decimal:
-        return (Decimal(self.declined_minutes) / 60).quantize(Decimal("0.01"))
+        return calendar.hours(self.declined_minutes)
 
     @property
     def paid_items(self) -> int:
@@ -300,14 +168,23 @@ class MonthFigures:
 
     @property
     def median_days_to_payment(self) -> Decimal | None:
-        return median_of(self.payment_days)
+        return median(self.payment_days)
 
 
-def _whole_days(start: Any, end: Any) -> Any:
-    """Whole days from `start` to `end`, in SQL, on SQLite and PostgreSQL."""
+_DAY_MS = 86_400_000
+
+
+def whole_days_sql(start: Any, end: Any) -> Any:
+    """`tracker.calendar.domain.whole_days` in SQL, for grouping: complete 24-hour periods from
+    `start` to `end`, rounded down. PostgreSQL counts to the microsecond; SQLite keeps no time
+    type, so it counts milliseconds from Julian day numbers and floors with integer arithmetic."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.floor(func.extract("epoch", end - start) / 86400).cast(Integer)
-    return (func.julianday(end) - func.julianday(start)).cast(Integer)
+    elapsed_ms = func.round((func.julianday(end) - func.julianday(start)) * _DAY_MS).cast(Integer)
+    # SQLite's % and / truncate towards zero; take the remainder that is never negative, so
+    # that the division floors for instants in either order.
+    below = ((elapsed_ms % _DAY_MS) + _DAY_MS) % _DAY_MS
+    return (elapsed_ms - below) / _DAY_MS
 
 
 def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigures]]:
@@ -332,8 +209,8 @@ def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigure
             t_year,
             t_month,
             func.coalesce(func.sum(t.minutes), 0),
-            _sum(t.fee_choice == "decline", t.minutes),
-            _sum(t.status == "paid", t.fee_pence),
+            sum_where(t.fee_choice == "decline", t.minutes),
+            sum_where(t.status == "paid", t.fee_pence),
         )
         .where(t.project_id.in_(ids), t.status.in_(APPROVED_OR_LATER))
         .group_by(t.project_id, t_year, t_month)
@@ -357,7 +234,7 @@ def monthly_resourcing(project_ids: Iterable[int]) -> dict[int, list[MonthFigure
         row(pid, y, m).adaptations[kind] = int(count)
     for model, when in ((t, t.work_date), (e, e.claim_date)):
         year, month = extract("year", when), extract("month", when)
-        days = _whole_days(model.approved_at, model.paid_at)
+        days = whole_days_sql(model.approved_at, model.paid_at)
         for pid, y, m, value, count in db.session.execute(
             select(model.project_id, year, month, days, func.count())
             .where(model.project_id.in_(ids), model.status == "paid")

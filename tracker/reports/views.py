@@ -14,6 +14,7 @@ from tracker.adaptations.models import ADAPTATION_KINDS
 from tracker.auth.access import access
 from tracker.projects import services as projects
 from tracker.reports import exports, pdf
+from tracker.reports.domain import FundReport
 from tracker.security import acting_user
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -27,7 +28,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _file_stem(report: exports.FundReport) -> str:
+def _file_stem(report: FundReport) -> str:
     return f"fund-{report.fund_id}-resourcing-{report.made_on.isoformat()}"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -16,11 +15,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.auth.models import User
+from tracker.calendar.domain import TaxYear, long_date, month_year
 from tracker.contributors.models import Contributor
-from tracker.dates import long_date
 from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
-from tracker.rates.domain import tax_year_start
+from tracker.money import sum_pence
 from tracker.settings.services import get_setting
 from tracker.slips import pdf
 from tracker.slips.domain import SlipOrganisation, SlipSnapshot
@@ -143,23 +142,6 @@ def my_slips(user: User) -> list[PaymentSlip]:
 # --- yearly statement ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaxYear:
-    start: date
-
-    @property
-    def end(self) -> date:
-        return date(self.start.year + 1, 4, 5)
-
-    @property
-    def text(self) -> str:
-        return f"{self.start.year} to {self.start.year + 1}"
-
-
-def tax_year_of(day: date) -> TaxYear:
-    return TaxYear(tax_year_start(day))
-
-
 def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: date) -> bytes:
     """A PDF of every slip paid to the contributor in the tax year (by the date paid; fees and
     expenses kept apart), to show a benefits office. Unpaid slips are not income yet."""
@@ -177,11 +159,10 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             .order_by(PaymentSlip.paid_on, PaymentSlip.id)
         )
     )
-    months: dict[str, int] = {}
+    months: dict[str, list[int]] = {}
     for slip in slips:
         assert slip.paid_on is not None
-        key = f"{slip.paid_on:%B %Y}"
-        months[key] = months.get(key, 0) + slip.fees_pence
+        months.setdefault(month_year(slip.paid_on), []).append(slip.fees_pence)
     data = {
         "organisation": organisation(),
         "contributor": {"name": contributor.preferred_name, "reference": contributor.reference},
@@ -199,10 +180,10 @@ def statement(*, user: User, contributor_id: int, tax_year: TaxYear, made_on: da
             for s in slips
         ],
         "totals": {
-            "fees_pence": sum(s.fees_pence for s in slips),
-            "expenses_pence": sum(s.expenses_pence for s in slips),
-            "total_pence": sum(s.total_pence for s in slips),
+            "fees_pence": sum_pence(s.fees_pence for s in slips),
+            "expenses_pence": sum_pence(s.expenses_pence for s in slips),
+            "total_pence": sum_pence(s.total_pence for s in slips),
         },
-        "months": [{"month_text": k, "fees_pence": v} for k, v in months.items()],
+        "months": [{"month_text": k, "fees_pence": sum_pence(v)} for k, v in months.items()],
     }
     return pdf.render_statement(data)

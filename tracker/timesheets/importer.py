@@ -21,11 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
+from tracker.calendar.domain import long_date
 from tracker.contributors.models import Contributor
-from tracker.dates import local_date, local_today, long_date
+from tracker.dates import local_date, local_today
 from tracker.errors import Conflict, TrackerError
 from tracker.extensions import db
 from tracker.items import services as items
+from tracker.money import sum_pence
 from tracker.projects.models import ActivityType, Project, ProjectCoordinator, ProjectMember
 from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
@@ -117,7 +119,7 @@ class ImportPreview:
 
     @property
     def total_fee_pence(self) -> int:
-        return sum(row.fee_pence or 0 for row in self.rows)
+        return sum_pence(row.fee_pence or 0 for row in self.rows)
 
 
 class ImportRejected(TrackerError):
@@ -462,7 +464,7 @@ def _work_date(text: str, problems: list[str]) -> date | None:
         problems.append(str(error))
         return None
     if work_date > local_today():
-        problems.append(f"The date {rates_domain.long_date(work_date)} is in the future.")
+        problems.append(f"The date {long_date(work_date)} is in the future.")
         return None
     return work_date
 
@@ -521,10 +523,7 @@ def _finish(
         )
         fee = found.fee_pence
         if found.calculation is None:
-            message = (
-                f"There is no rate for {activity.name} on "
-                f"{rates_domain.long_date(r['work_date'])} yet"
-            )
+            message = f"There is no rate for {activity.name} on {long_date(r['work_date'])} yet"
             if submit:
                 errors.append(
                     RowError(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tracker.reports.charts import BurnUp, burn_up_svg, describe, nice_step
+from tracker.budgets.charts import BurnUp, burn_up_svg, describe, nice_step
 
 
 def _months(first: date, count: int) -> list[date]:

@@ -14,6 +14,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from tracker.calendar.domain import month_year, short_month
 from tracker.money import format_money
 
 WIDTH, HEIGHT = 400, 250
@@ -69,7 +70,7 @@ def _month_labels(months: Sequence[date]) -> list[tuple[int, str, str]]:
         if i % every:
             continue
         year = str(month.year) if i == 0 or month.month <= every else ""
-        labels.append((i, f"{month:%b}", year))
+        labels.append((i, short_month(month), year))
     return labels
 
 
@@ -78,8 +79,8 @@ def describe(chart: BurnUp) -> str:
     budget = f"Budget {format_money(chart.budget_pence)}."
     if not chart.spent_pence:
         return f"{budget} Nothing spent yet: the period has not started."
-    last_month = chart.months[len(chart.spent_pence) - 1]
-    return f"{budget} Spent {format_money(chart.spent_pence[-1])} by the end of {last_month:%B %Y}."
+    last_month = month_year(chart.months[len(chart.spent_pence) - 1])
+    return f"{budget} Spent {format_money(chart.spent_pence[-1])} by the end of {last_month}."
 
 
 def burn_up_svg(chart: BurnUp) -> Markup:
