@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Select, delete, or_, select
 from sqlalchemy.orm import object_mapper
@@ -30,6 +30,8 @@ from tracker.projects.models import (
     ProjectFund,
     ProjectMember,
 )
+
+Person = TypeVar("Person", User, Contributor)
 
 # --- visibility -------------------------------------------------------------------------------
 
@@ -140,25 +142,37 @@ def _check_manages(actor: User, project: Project) -> None:
         raise Forbidden("You can only change who is on projects you coordinate.")
 
 
-def project_coordinators(project_id: int) -> list[User]:
+def _people_on(
+    person: type[Person], person_key: Any, owner_key: Any, owner_id: int, name: Any
+) -> list[Person]:
+    """The people a link table puts on one project or fund, by name."""
     return list(
         db.session.scalars(
-            select(User)
-            .join(ProjectCoordinator, ProjectCoordinator.user_id == User.id)
-            .where(ProjectCoordinator.project_id == project_id)
-            .order_by(User.display_name)
+            select(person)
+            .join(person_key.class_, person_key == person.id)
+            .where(owner_key == owner_id)
+            .order_by(name)
         )
     )
 
 
+def project_coordinators(project_id: int) -> list[User]:
+    return _people_on(
+        User,
+        ProjectCoordinator.user_id,
+        ProjectCoordinator.project_id,
+        project_id,
+        User.display_name,
+    )
+
+
 def project_members(project_id: int) -> list[Contributor]:
-    return list(
-        db.session.scalars(
-            select(Contributor)
-            .join(ProjectMember, ProjectMember.contributor_id == Contributor.id)
-            .where(ProjectMember.project_id == project_id)
-            .order_by(Contributor.preferred_name)
-        )
+    return _people_on(
+        Contributor,
+        ProjectMember.contributor_id,
+        ProjectMember.project_id,
+        project_id,
+        Contributor.preferred_name,
     )
 
 
@@ -472,14 +486,7 @@ def save_fund(
 
 
 def fund_members(fund_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(FundMember, FundMember.user_id == User.id)
-            .where(FundMember.fund_id == fund_id)
-            .order_by(User.display_name)
-        )
-    )
+    return _people_on(User, FundMember.user_id, FundMember.fund_id, fund_id, User.display_name)
 
 
 def add_fund_member(*, actor: User, fund: Fund, user: User) -> None:
