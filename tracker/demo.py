@@ -55,47 +55,53 @@ def load_demo() -> bool:
         actor=admin, key="organisation_address", value="12 Harbour Street\nPortsmouth\nPO1 2AB"
     )
 
-    lottery = projects.save_fund(
-        actor=admin,
-        fund=None,
-        name="Community Voices Fund",
-        funder_organisation="Hampshire Community Foundation",
-        reference="HCF-2026-114",
-    )
-    trust = projects.save_fund(
-        actor=admin,
-        fund=None,
-        name="Lived Experience Grant",
-        funder_organisation="Northbridge Trust",
-        reference="NT/LEG/77",
+    lottery, trust = (
+        projects.save_fund(
+            actor=admin, fund=None, name=name, funder_organisation=funder, reference=reference
+        )
+        for name, funder, reference in [
+            ("Community Voices Fund", "Hampshire Community Foundation", "HCF-2026-114"),
+            ("Lived Experience Grant", "Northbridge Trust", "NT/LEG/77"),
+        ]
     )
     projects.add_fund_member(actor=admin, fund=lottery, user=users["funder"])
 
-    peer = projects.create_project(
-        actor=admin,
-        name="Peer Research on Housing",
-        code="PEER-01",
-        start_date=date(2026, 4, 1),
-        end_date=date(2027, 3, 31),
-        fund_ids=[lottery.id],
-        description="People with experience of homelessness research what helps.",
-    )
-    panel = projects.create_project(
-        actor=admin,
-        name="Service Design Panel",
-        code="PANEL-02",
-        start_date=date(2026, 1, 5),
-        fund_ids=[lottery.id, trust.id],
-        description="A standing panel that reviews new services before they launch.",
-    )
-    training = projects.create_project(
-        actor=admin,
-        name="Recovery Training Co-delivery",
-        code="TRAIN-03",
-        start_date=date(2026, 6, 1),
-        end_date=date(2027, 5, 31),
-        fund_ids=[trust.id],
-        description="Trainers with lived experience co-deliver recovery training.",
+    peer, panel, training = (
+        projects.create_project(
+            actor=admin,
+            name=name,
+            code=code,
+            start_date=start,
+            end_date=end,
+            fund_ids=[fund.id for fund in funds],
+            description=description,
+        )
+        for name, code, start, end, funds, description in [
+            (
+                "Peer Research on Housing",
+                "PEER-01",
+                date(2026, 4, 1),
+                date(2027, 3, 31),
+                [lottery],
+                "People with experience of homelessness research what helps.",
+            ),
+            (
+                "Service Design Panel",
+                "PANEL-02",
+                date(2026, 1, 5),
+                None,
+                [lottery, trust],
+                "A standing panel that reviews new services before they launch.",
+            ),
+            (
+                "Recovery Training Co-delivery",
+                "TRAIN-03",
+                date(2026, 6, 1),
+                date(2027, 5, 31),
+                [trust],
+                "Trainers with lived experience co-deliver recovery training.",
+            ),
+        ]
     )
     for project in (peer, panel):
         projects.add_coordinator(actor=admin, project=project, user=users["coordinator"])
@@ -152,18 +158,8 @@ def _demo_rates(finance: User, activity: dict[str, Any], **where: Any) -> None:
         ("Co-delivery", "hour", {"amount_pence": 2000, "increment_minutes": 30}, start),
     ]
     for name, basis, amounts, effective_from in defaults:
-        rates.create_rate(
-            actor=finance,
-            data=rates.RateInput(
-                activity_type_id=activity[name].id,
-                project_id=None,
-                contributor_id=None,
-                basis=basis,
-                effective_from=effective_from,
-                note="Agreed by the board" if effective_from == start else "Yearly increase",
-                **amounts,
-            ),
-        )
+        note = "Agreed by the board" if effective_from == start else "Yearly increase"
+        _demo_rate(finance, activity[name], effective_from, note, basis=basis, **amounts)
     specific: list[tuple[str, int, int | None, dict[str, Any], str]] = [
         (
             "Interview panel",
@@ -181,17 +177,38 @@ def _demo_rates(finance: User, activity: dict[str, Any], **where: Any) -> None:
         ),
     ]
     for name, project_id, contributor_id, amounts, note in specific:
-        rates.create_rate(
-            actor=finance,
-            data=rates.RateInput(
-                activity_type_id=activity[name].id,
-                project_id=project_id,
-                contributor_id=contributor_id,
-                effective_from=start,
-                note=note,
-                **amounts,
-            ),
+        _demo_rate(
+            finance,
+            activity[name],
+            start,
+            note,
+            project_id=project_id,
+            contributor_id=contributor_id,
+            **amounts,
         )
+
+
+def _demo_rate(
+    finance: User,
+    activity: Any,
+    effective_from: date,
+    note: str,
+    *,
+    project_id: int | None = None,
+    contributor_id: int | None = None,
+    **amounts: Any,
+) -> None:
+    rates.create_rate(
+        actor=finance,
+        data=rates.RateInput(
+            activity_type_id=activity.id,
+            project_id=project_id,
+            contributor_id=contributor_id,
+            effective_from=effective_from,
+            note=note,
+            **amounts,
+        ),
+    )
 
 
 def _demo_items(
@@ -236,44 +253,54 @@ def _demo_items(
             ),
         )
 
-    def approve(entry: Any, submitter: User, approver: User) -> Any:
-        items.submit_item(actor=submitter, item=entry)
-        items.approve_item(actor=approver, item=entry)
-        return entry
+    def claim(who: Any, recorder: User, proj: Any, day: date, category: str, **kw: Any) -> Any:
+        return expenses.create_expense(
+            actor=recorder,
+            data=expenses.ClaimInput(
+                contributor_id=who.id, project_id=proj.id, claim_date=day, category=category, **kw
+            ),
+        )
+
+    def request(who: Any, recorder: User, proj: Any, kind: str, **kw: Any) -> Any:
+        return adaptations.create_request(
+            actor=recorder,
+            data=adaptations.RequestInput(
+                contributor_id=who.id, project_id=proj.id, kind=kind, **kw
+            ),
+        )
+
+    def approve(item: Any, submitter: User, approver: User) -> Any:
+        items.submit_item(actor=submitter, item=item)
+        items.approve_item(actor=approver, item=item)
+        return item
 
     # Paid in the first run.
     approve(time(sam, sam_user, peer, "Meeting", date(2026, 5, 12), 95), sam_user, chris)
     approve(time(sam, sam_user, panel, "Interview panel", date(2026, 5, 20), 180), sam_user, chris)
     approve(time(jordan, chris, peer, "Preparation", date(2026, 5, 14), 120), chris, lee)
     approve(time(priya, chris, peer, "Preparation", date(2026, 5, 14), 150), chris, lee)
-    bus = expenses.create_expense(
-        actor=sam_user,
-        data=expenses.ClaimInput(
-            contributor_id=sam.id,
-            project_id=peer.id,
-            claim_date=date(2026, 5, 12),
-            category="public_transport",
-            description="Bus to the meeting and back",
-            amount_pence=560,
-            receipt_missing_reason="Paid with a contactless card on the bus",
-        ),
+    bus = claim(
+        sam,
+        sam_user,
+        peer,
+        date(2026, 5, 12),
+        "public_transport",
+        description="Bus to the meeting and back",
+        amount_pence=560,
+        receipt_missing_reason="Paid with a contactless card on the bus",
     )
-    items.submit_item(actor=sam_user, item=bus)
-    items.approve_item(actor=chris, item=bus)
-    data_top_up = adaptations.create_request(
-        actor=sam_user,
-        data=adaptations.RequestInput(
-            contributor_id=sam.id,
-            project_id=peer.id,
-            kind="data_top_up",
-            description="Mobile data for online meetings",
-            estimated_pence=1000,
-            provision="gift",
-            payment="reimburse",
-        ),
+    approve(bus, sam_user, chris)
+    data_top_up = request(
+        sam,
+        sam_user,
+        peer,
+        "data_top_up",
+        description="Mobile data for online meetings",
+        estimated_pence=1000,
+        provision="gift",
+        payment="reimburse",
     )
-    items.submit_item(actor=sam_user, item=data_top_up)
-    items.approve_item(actor=chris, item=data_top_up)
+    approve(data_top_up, sam_user, chris)
     adaptations.mark_provided(actor=chris, item=data_top_up, actual_pence=1000)
     first = payments.create_payment_run(actor=fran, cut_off=local_today())
     issued = payments.confirm_payment_run(actor=fran, run_id=first.id)
@@ -283,33 +310,28 @@ def _demo_items(
 
     # Confirmed but not yet paid; Jordan's slip is voided (paid by cash instead, say).
     approve(time(sam, sam_user, peer, "Meeting", date(2026, 9, 8), 60), sam_user, chris)
-    mileage = expenses.create_expense(
-        actor=sam_user,
-        data=expenses.ClaimInput(
-            contributor_id=sam.id,
-            project_id=peer.id,
-            claim_date=date(2026, 9, 8),
-            category="mileage",
-            description="Home to the community centre and back",
-            miles="23.4",
-            vehicle="car",
-            passengers=1,
-        ),
+    mileage = claim(
+        sam,
+        sam_user,
+        peer,
+        date(2026, 9, 8),
+        "mileage",
+        description="Home to the community centre and back",
+        miles="23.4",
+        vehicle="car",
+        passengers=1,
     )
-    items.submit_item(actor=sam_user, item=mileage)
-    items.approve_item(actor=chris, item=mileage)
+    approve(mileage, sam_user, chris)
     approve(time(jordan, chris, peer, "Meeting", date(2026, 9, 8), 60), chris, lee)
-    taxi = expenses.create_expense(
-        actor=chris,
-        data=expenses.ClaimInput(
-            contributor_id=priya.id,
-            project_id=panel.id,
-            claim_date=date(2026, 9, 15),
-            category="taxi",
-            description="Accessible taxi after a late panel",
-            amount_pence=6400,
-            receipt_missing_reason="Receipt handed to the coordinator",
-        ),
+    taxi = claim(
+        priya,
+        chris,
+        panel,
+        date(2026, 9, 15),
+        "taxi",
+        description="Accessible taxi after a late panel",
+        amount_pence=6400,
+        receipt_missing_reason="Receipt handed to the coordinator",
     )
     items.submit_item(actor=chris, item=taxi)
     items.approve_item(actor=lee, item=taxi, override_reason="No accessible bus at 9pm")
@@ -376,50 +398,43 @@ def _demo_items(
         ),
     )
     items.submit_item(actor=lee, item=time(dee, lee, training, "Training", date(2026, 11, 12), 300))
-    laptop = adaptations.create_request(
-        actor=sam_user,
-        data=adaptations.RequestInput(
-            contributor_id=sam.id,
-            project_id=peer.id,
-            kind="laptop",
-            description="A laptop to join the research team's online sessions",
-            estimated_pence=35000,
-            provision="loan",
-            payment="supplier",
-            needed_by=date(2026, 12, 1),
-        ),
+    laptop = request(
+        sam,
+        sam_user,
+        peer,
+        "laptop",
+        description="A laptop to join the research team's online sessions",
+        estimated_pence=35000,
+        provision="loan",
+        payment="supplier",
+        needed_by=date(2026, 12, 1),
     )
-    items.submit_item(actor=sam_user, item=laptop)
-    items.approve_item(actor=chris, item=laptop)
+    approve(laptop, sam_user, chris)
     adaptations.mark_provided(actor=chris, item=laptop, actual_pence=32999)
-    interpreter = adaptations.create_request(
-        actor=chris,
-        data=adaptations.RequestInput(
-            contributor_id=morgan.id,
-            project_id=panel.id,
-            kind="bsl_interpreter",
-            description="BSL interpreter for the December panel",
-            estimated_pence=36000,
-            provision="service",
-            payment="supplier",
-            needed_by=date(2026, 12, 8),
-        ),
+    interpreter = request(
+        morgan,
+        chris,
+        panel,
+        "bsl_interpreter",
+        description="BSL interpreter for the December panel",
+        estimated_pence=36000,
+        provision="service",
+        payment="supplier",
+        needed_by=date(2026, 12, 8),
     )
     items.submit_item(actor=chris, item=interpreter)
     for who, proj, when, pence in [(sam, peer, date(2026, 11, 18), 1280)]:
-        claim = expenses.create_expense(
-            actor=sam_user,
-            data=expenses.ClaimInput(
-                contributor_id=who.id,
-                project_id=proj.id,
-                claim_date=when,
-                category="subsistence",
-                description="Lunch on a full-day workshop",
-                amount_pence=pence,
-                receipt_missing_reason="Lost it on the way home",
-            ),
+        lunch = claim(
+            who,
+            sam_user,
+            proj,
+            when,
+            "subsistence",
+            description="Lunch on a full-day workshop",
+            amount_pence=pence,
+            receipt_missing_reason="Lost it on the way home",
         )
-        items.submit_item(actor=sam_user, item=claim)
+        items.submit_item(actor=sam_user, item=lunch)
     # Make the history look like real life: approvals a few days after the work, and the
     # first run paid a few weeks later.
     _spread_dates()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, flash, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from tracker.calendar.domain import days_text, duration, long_date, long_datetime, month_year
 from tracker.dates import utc_now
+from tracker.extensions import db
 from tracker.money import format_money
 
 # (text, endpoint, roles that see it). An entry shows only once its feature has registered
@@ -87,3 +88,15 @@ def show_service_error(form: Any, error: Any) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def undo_and_show_error(form: Any, error: Any) -> None:
+    """A change the service refused: undo any part of it, and show why on the form."""
+    db.session.rollback()
+    show_service_error(form, error)
+
+
+def save_and_confirm(message: str) -> None:
+    """Keep the change, and confirm it to the person on the next page they see."""
+    db.session.commit()
+    flash(message, "success")

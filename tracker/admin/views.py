@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from tracker.admin.forms import (
     NO_PAYMENT_METHOD,
@@ -50,7 +50,7 @@ from tracker.projects import services as projects
 from tracker.projects.models import PROJECT_STATUSES, ActivityType, Fund, Project
 from tracker.security import acting_user
 from tracker.settings import services as settings
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, show_service_error, undo_and_show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -93,14 +93,8 @@ def _page(template: str, **context: Any) -> Any:
     return render_template(template, labels=LABELS, **context), status
 
 
-def _failed(form: Any, error: TrackerError) -> None:
-    db.session.rollback()
-    show_service_error(form, error)
-
-
 def _done(message: str, endpoint: str, **values: Any) -> Any:
-    db.session.commit()
-    flash(message, "success")
+    save_and_confirm(message)
     return redirect(url_for(endpoint, **values))
 
 
@@ -134,7 +128,7 @@ def new_user() -> Any:
                 roles=form.roles.data or [],
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(f"{user.display_name} can now sign in as {user.email}.", "admin.users")
     return _page("admin/user_new.html", form=form)
@@ -155,7 +149,7 @@ def edit_user(user_id: int) -> Any:
                 active=form.active.data == "yes",
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(f"Changes to {user.display_name} are saved.", "admin.users")
     return _page("admin/user_edit.html", form=form, user=user)
@@ -171,7 +165,7 @@ def reset_authenticator(user_id: int) -> Any:
         try:
             auth.reset_second_factor(actor=acting_user(), user=user)
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = (
                 f"{user.display_name}'s authenticator is reset and they have been signed out. "
@@ -190,7 +184,7 @@ def reset_password(user_id: int) -> Any:
         try:
             auth.reset_password(actor=acting_user(), user=user, new=form.password.data or "")
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = f"{user.display_name} has a new password. They have been signed out."
             return _done(message, "admin.edit_user", user_id=user.id)
@@ -239,7 +233,7 @@ def new_contributor() -> Any:
                 project_ids=form.project_ids.data or [],
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = (
                 f"{contributor.preferred_name} is added, with reference {contributor.reference}."
@@ -282,7 +276,7 @@ def edit_contributor(contributor_id: int) -> Any:
                 change_user_link="user_id" in form,
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = f"Changes to {person.preferred_name} are saved."
             return _done(message, "admin.contributor", contributor_id=person.id)
@@ -322,7 +316,7 @@ def _save_fund(fund: Fund | None) -> Any:
                 reference=form.reference.data or "",
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(f"{saved.name} is saved.", "admin.fund", fund_id=saved.id)
     return _page("admin/fund_form.html", form=form, fund=fund)
@@ -357,7 +351,7 @@ def add_fund_member(fund_id: int) -> Any:
         try:
             projects.add_fund_member(actor=acting_user(), fund=fund, user=funder)
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = f"{funder.display_name} can now see reports for {fund.name}."
             return _done(message, "admin.fund", fund_id=fund.id)
@@ -400,7 +394,7 @@ def new_project() -> Any:
                 fund_ids=form.fund_ids.data or [],
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(f"{project.name} is added.", "admin.project", project_id=project.id)
     return _page("admin/project_form.html", form=form, project=None)
@@ -426,7 +420,7 @@ def edit_project(project_id: int) -> Any:
                 fund_ids=form.fund_ids.data or [],
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(
                 "Changes to the project are saved.", "admin.project", project_id=project.id
@@ -488,7 +482,7 @@ def add_coordinator(project_id: int) -> Any:
         try:
             projects.add_coordinator(actor=acting_user(), project=project, user=coordinator)
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = f"{coordinator.display_name} now coordinates {project.name}."
             return _done(message, "admin.project", project_id=project.id)
@@ -515,7 +509,7 @@ def add_member(project_id: int) -> Any:
         try:
             projects.add_member(actor=user, project=project, contributor=person)
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             message = f"{person.preferred_name} is now part of {project.name}."
             return _done(message, "admin.project", project_id=project.id)
@@ -566,7 +560,7 @@ def _save_activity(activity: ActivityType | None) -> Any:
                 active=form.active.data == "yes",
             )
         except TrackerError as error:
-            _failed(form, error)
+            undo_and_show_error(form, error)
         else:
             return _done(f"{saved.name} is saved.", "admin.activity_types")
     return _page("admin/activity_type_form.html", form=form, activity=activity)

@@ -61,6 +61,15 @@ class Body:
             return _MISSING
         return value
 
+    def _of_type(self, name: str, required: bool, kind: type, message: str) -> Any:
+        """The value if it was sent and is a `kind`; otherwise _MISSING (`message` if the type
+        is wrong)."""
+        value = self._get(name, required)
+        if value is not _MISSING and not isinstance(value, kind):
+            self.errors[name] = message
+            return _MISSING
+        return value
+
     def has(self, name: str) -> bool:
         return name in self.data
 
@@ -73,22 +82,20 @@ class Body:
         max_length: int = 200,
         multiline: bool = False,
     ) -> str:
-        value = self._get(name, required)
+        value = self._of_type(name, required, str, "Enter text")
         if value is _MISSING:
             return default
-        if not isinstance(value, str):
-            self.errors[name] = "Enter text"
-            return default
-        if len(value) > max_length:
+        text: str = value
+        if len(text) > max_length:
             self.errors[name] = f"Enter {max_length} characters or fewer"
             return default
-        if _has_control_characters(value, multiline=multiline):
+        if _has_control_characters(text, multiline=multiline):
             self.errors[name] = "Remove the control characters"
             return default
-        if required and not value.strip():
+        if required and not text.strip():
             self.errors[name] = "This field is required"
             return default
-        return value
+        return text
 
     def integer(
         self,
@@ -126,13 +133,8 @@ class Body:
         return value
 
     def boolean(self, name: str, *, required: bool = False, default: bool = False) -> bool:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return default
-        if not isinstance(value, bool):
-            self.errors[name] = "Enter true or false"
-            return default
-        return value
+        value = self._of_type(name, required, bool, "Enter true or false")
+        return default if value is _MISSING else value
 
     def choice(
         self, name: str, choices: Sequence[str] | Mapping[str, Any], *, required: bool = True
@@ -187,11 +189,8 @@ class Body:
 
     def money(self, name: str, *, required: bool = True) -> int | None:
         """Pounds as a string ("12.50"), read exactly into whole pence."""
-        value = self._get(name, required)
+        value = self._of_type(name, required, str, 'Enter an amount as a string, like "12.50"')
         if value is _MISSING:
-            return None
-        if not isinstance(value, str):
-            self.errors[name] = 'Enter an amount as a string, like "12.50"'
             return None
         try:
             return parse_money(value)

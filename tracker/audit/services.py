@@ -74,6 +74,49 @@ def record(
     return event_row
 
 
+def record_action(
+    actor: User | None,
+    action: str,
+    entity_id: int | None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> AuditEvent:
+    """`record`, naming the entity type by the action's first part ("fund.updated": a fund)."""
+    return record(
+        actor=actor,
+        action=action,
+        entity_type=action.partition(".")[0],
+        entity_id=entity_id,
+        changes=changes,
+    )
+
+
+def add_and_record(
+    actor: User | None, row: Any, action: str, changes: dict[str, tuple[Any, Any]]
+) -> None:
+    """Add a new row, flush so it has an id, and record its making as `action`."""
+    db.session.add(row)
+    db.session.flush()
+    record_action(actor, action, row.id, changes)
+
+
+def record_if_changed(
+    actor: User | None, action: str, entity_id: int | None, changes: dict[str, tuple[Any, Any]]
+) -> None:
+    """Flush, then record `changes` as `action` unless nothing changed."""
+    db.session.flush()
+    if changes:
+        record_action(actor, action, entity_id, changes)
+
+
+def update_and_record(
+    actor: User | None, row: Any, action: str, values: dict[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Apply `values` to an existing row and record what changed (if anything) as `action`."""
+    changes = diff(row, values)
+    record_if_changed(actor, action, row.id, changes)
+    return changes
+
+
 def diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Apply `values` to `obj` and return what changed, for `record`."""
     changes: dict[str, tuple[Any, Any]] = {}

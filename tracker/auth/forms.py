@@ -22,13 +22,20 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class SecondFactorForm(FlaskForm):
-    code = StringField(
+def _authenticator_code(description: str) -> StringField:
+    """The code the person's authenticator app shows now, or one of their recovery codes."""
+    return StringField(
         "Code from your authenticator app",
-        description="Enter the 6 numbers shown in the app, for example 123456. If you do not "
-        "have your phone, enter one of your recovery codes instead.",
+        description=description,
         widget=GovTextInput(),
         validators=[DataRequired("Enter the 6-digit code"), Length(max=30)],
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = _authenticator_code(
+        "Enter the 6 numbers shown in the app, for example 123456. If you do not "
+        "have your phone, enter one of your recovery codes instead."
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -55,11 +62,8 @@ class EnrolForm(FlaskForm):
 class FreshCodeForm(FlaskForm):
     """A fresh second-factor code before a sensitive change."""
 
-    code = StringField(
-        "Code from your authenticator app",
-        description="Enter the 6 numbers your app shows now, or one of your recovery codes.",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the 6-digit code"), Length(max=30)],
+    code = _authenticator_code(
+        "Enter the 6 numbers your app shows now, or one of your recovery codes."
     )
     submit = SubmitField("Make new recovery codes", widget=GovSubmitInput())
 

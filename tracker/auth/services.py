@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, or_, select, update
 from zxcvbn import zxcvbn
 
 from tracker.audit.models import AuditEvent
-from tracker.audit.services import record
+from tracker.audit.services import record, record_if_changed
 from tracker.auth import domain
 from tracker.auth.access import require_role
 from tracker.auth.models import ROLES, ApiToken, RecoveryCode, User, UserRole, new_session_token
@@ -357,15 +357,7 @@ def update_user(
         changes["active"] = (user.active, active)
         user.active = active
         user.session_token = new_session_token()
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="user.updated",
-            entity_type="user",
-            entity_id=user.id,
-            changes=changes,
-        )
+    record_if_changed(actor, "user.updated", user.id, changes)
     if roles_removed or not active:
         # A token would otherwise outlive the access it was made with.
         revoke_all_api_tokens(actor=actor, user=user)
@@ -379,11 +371,7 @@ def change_password(*, user: User, current: str, new: str) -> None:
             "Your current password was not right.",
             fields={"current_password": "Enter your current password"},
         )
-    _check_password_strength(new, user.email, user.display_name)
-    user.password_hash = hash_password(new)
-    user.session_token = new_session_token()
-    record(actor=user, action="user.password_changed", entity_type="user", entity_id=user.id)
-    revoke_all_api_tokens(actor=user, user=user)
+    _set_password(actor=user, user=user, new=new, action="user.password_changed")
 
 
 def reset_password(*, actor: User, user: User, new: str) -> None:
@@ -394,10 +382,15 @@ def reset_password(*, actor: User, user: User, new: str) -> None:
             "To change your own password, use the Your account page.",
             fields={"password": "Use the Your account page to change your own password"},
         )
+    _set_password(actor=actor, user=user, new=new, action="user.password_reset")
+
+
+def _set_password(*, actor: User, user: User, new: str, action: str) -> None:
+    """A strong enough new password; every session and API token made before it stops working."""
     _check_password_strength(new, user.email, user.display_name)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
-    record(actor=actor, action="user.password_reset", entity_type="user", entity_id=user.id)
+    record(actor=actor, action=action, entity_type="user", entity_id=user.id)
     revoke_all_api_tokens(actor=actor, user=user)
 
 

@@ -37,7 +37,7 @@ from tracker.dates import epoch_seconds, utc_now
 from tracker.errors import TrackerError
 from tracker.extensions import db, limiter
 from tracker.security import acting_user
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, show_service_error
 
 bp = Blueprint("auth", __name__)
 
@@ -355,8 +355,7 @@ def create_token() -> Any:
 @access(SIGNED_IN)
 def revoke_token(token_id: int) -> Any:
     services.revoke_api_token(user=acting_user(), token_id=token_id)
-    db.session.commit()
-    flash("The token has been revoked. It no longer works.", "success")
+    save_and_confirm("The token has been revoked. It no longer works.")
     return redirect(url_for("auth.profile"))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from tracker.auth.access import access
 from tracker.budgets import alerts as reading
@@ -18,11 +18,10 @@ from tracker.budgets.forms import BudgetForm
 from tracker.budgets.models import BUDGET_LINES, Budget
 from tracker.dates import local_today
 from tracker.errors import TrackerError
-from tracker.extensions import db
 from tracker.forms import optional_int
 from tracker.projects import services as projects
 from tracker.security import acting_user
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, undo_and_show_error
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
 READERS = ("coordinator", "finance", "admin")
@@ -128,11 +127,9 @@ def _save(form: BudgetForm, budget: Budget | None) -> Budget | None:
             alert_high_percent=form.alert_high_percent.data,
         )
     except TrackerError as error:
-        db.session.rollback()
-        show_service_error(form, error)
+        undo_and_show_error(form, error)
         return None
-    db.session.commit()
-    flash("The budget is saved.", "success")
+    save_and_confirm("The budget is saved.")
     return saved
 
 

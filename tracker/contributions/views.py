@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import Select, select
 
 from tracker.adaptations.models import ADAPTATION_KINDS
@@ -29,7 +29,7 @@ from tracker.rates import domain as rates_domain
 from tracker.rates import services as rates
 from tracker.security import acting_user
 from tracker.timesheets.models import TimeEntry
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, undo_and_show_error
 
 bp = Blueprint("contributions", __name__, url_prefix="/my")
 PEOPLE = ("contributor", "coordinator")
@@ -238,11 +238,9 @@ def access_needs() -> Any:
         try:
             contributors.set_access_needs(actor=user, contributor=me, needs=form.chosen())
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash("Your access needs are saved. Your coordinator can see them.", "success")
+            save_and_confirm("Your access needs are saved. Your coordinator can see them.")
             return redirect(url_for("contributions.access_needs"))
     return _needs_page(me, form, BenefitWarningsForm(formdata=None, data=_benefits_data(me)))
 
@@ -262,15 +260,12 @@ def benefit_warnings() -> Any:
                 actor=user, contributor=me, enabled=enabled, labels=labels
             )
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash(
+            save_and_confirm(
                 "Saved. We will tell you if your fees would go over the limits you chose."
                 if enabled
                 else "Saved. We will not show you benefit warnings.",
-                "success",
             )
             return redirect(url_for("contributions.access_needs"))
     return _needs_page(me, AccessNeedsForm(formdata=None, data=_needs_data(me)), form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, delete, or_, select
 
-from tracker.audit.services import diff, record
+from tracker.audit.services import record_action, update_and_record
 from tracker.auth.models import User
 from tracker.contributors.models import (
     ACCESS_NEEDS,
@@ -181,12 +181,11 @@ def create_contributor(
     for project_id in project_ids:
         db.session.add(ProjectMember(project_id=project_id, contributor_id=contributor.id))
     db.session.flush()
-    record(
-        actor=actor,
-        action="contributor.created",
-        entity_type="contributor",
-        entity_id=contributor.id,
-        changes={"user_id": (None, user_id), "project_ids": (None, project_ids)},
+    record_action(
+        actor,
+        "contributor.created",
+        contributor.id,
+        {"user_id": (None, user_id), "project_ids": (None, project_ids)},
     )
     return contributor
 
@@ -239,16 +238,7 @@ def update_contributor(
             raise Forbidden("Only an administrator can link a contributor to an account.")
         _check_user_link(user_id, contributor.id)
         values["user_id"] = user_id
-    changes = diff(contributor, values)
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="contributor.updated",
-            entity_type="contributor",
-            entity_id=contributor.id,
-            changes=changes,
-        )
+    update_and_record(actor, contributor, "contributor.updated", values)
     return contributor
 
 
@@ -308,13 +298,7 @@ def set_access_needs(*, actor: User, contributor: Contributor, needs: dict[str, 
     changes: dict[str, tuple[object, object]] = {"access_needs": (len(before), len(wanted))}
     if any(before.get(need, "") != detail for need, detail in wanted.items()):
         changes["detail"] = ("", "")  # recorded as "(personal detail)", never the text
-    record(
-        actor=actor,
-        action="contributor.access_needs_changed",
-        entity_type="contributor",
-        entity_id=contributor.id,
-        changes=changes,
-    )
+    record_action(actor, "contributor.access_needs_changed", contributor.id, changes)
 
 
 def chosen_threshold_labels(contributor_id: int) -> set[str]:
@@ -365,12 +349,11 @@ def set_benefit_warnings(
         db.session.add(ContributorThreshold(contributor_id=contributor.id, threshold_label=label))
     contributor.benefits_warnings = enabled
     db.session.flush()
-    record(
-        actor=actor,
-        action="contributor.benefit_warnings_changed",
-        entity_type="contributor",
-        entity_id=contributor.id,
-        changes={
+    record_action(
+        actor,
+        "contributor.benefit_warnings_changed",
+        contributor.id,
+        {
             "benefits_warnings": (was_enabled, enabled),
             "thresholds_chosen": (len(before), len(chosen)),
         },

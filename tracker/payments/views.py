@@ -39,7 +39,7 @@ from tracker.projects import services as projects
 from tracker.security import acting_user
 from tracker.slips import services as slips
 from tracker.slips.models import PaymentSlip
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, undo_and_show_error
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 FINANCE = "finance"
@@ -108,11 +108,9 @@ def create_run() -> Any:
                 actor=acting_user(), cut_off=form.cut_off.data, project_id=form.project_id.data
             )
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash("The draft run is ready. Check it, then confirm it to issue slips.", "success")
+            save_and_confirm("The draft run is ready. Check it, then confirm it to issue slips.")
             return redirect(url_for("payments.run", run_id=run.id))
     return _runs_page(form, 400)
 
@@ -233,11 +231,9 @@ def run_paid(run_id: int) -> Any:
         except NotFound:
             raise
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash("Every issued slip in this run is marked as paid.", "success")
+            save_and_confirm("Every issued slip in this run is marked as paid.")
             return redirect(url_for("payments.run", run_id=run_id))
     return _run_page(payments.get_run(run_id), form, 400)
 
@@ -264,11 +260,9 @@ def slip_paid(slip_id: int) -> Any:
                 reference=form.reference.data or "",
             )
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash(f"Slip {slip.number} is marked as paid.", "success")
+            save_and_confirm(f"Slip {slip.number} is marked as paid.")
             return redirect(url_for("payments.run", run_id=slip.run_id))
         return _slip_page("payments/slip_paid.html", slip, form, 400)
     if not form.is_submitted():
@@ -286,13 +280,10 @@ def void_slip(slip_id: int) -> Any:
         try:
             payments.void_slip(actor=acting_user(), slip_id=slip_id, reason=form.reason.data or "")
         except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
+            undo_and_show_error(form, error)
         else:
-            db.session.commit()
-            flash(
+            save_and_confirm(
                 f"Slip {slip.number} is void. Its work is approved again, ready for the next run.",
-                "success",
             )
             return redirect(url_for("payments.run", run_id=slip.run_id))
         return _slip_page("payments/slip_void.html", slip, form, 400)

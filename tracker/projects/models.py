@@ -12,6 +12,11 @@ from tracker.extensions import Base
 PROJECT_STATUSES = {"planned": "Planned", "active": "Active", "closed": "Closed"}
 
 
+def _link_key(target: str, *, index: bool = False) -> Mapped[int]:
+    """Half the key of a table linking two things; the link goes when either thing does."""
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), primary_key=True, index=index)
+
+
 class Fund(Base):
     """A funder's grant. Funder users see only the funds they are linked to."""
 
@@ -26,12 +31,8 @@ class Fund(Base):
 class FundMember(Base):
     __tablename__ = "fund_members"
 
-    fund_id: Mapped[int] = mapped_column(
-        ForeignKey("funds.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    fund_id: Mapped[int] = _link_key("funds.id")
+    user_id: Mapped[int] = _link_key("users.id", index=True)
 
 
 class Project(Base):
@@ -55,23 +56,15 @@ class Project(Base):
 class ProjectFund(Base):
     __tablename__ = "project_funds"
 
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    fund_id: Mapped[int] = mapped_column(
-        ForeignKey("funds.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    project_id: Mapped[int] = _link_key("projects.id")
+    fund_id: Mapped[int] = _link_key("funds.id", index=True)
 
 
 class ProjectCoordinator(Base):
     __tablename__ = "project_coordinators"
 
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    project_id: Mapped[int] = _link_key("projects.id")
+    user_id: Mapped[int] = _link_key("users.id", index=True)
 
 
 class ProjectMember(Base):
@@ -79,12 +72,8 @@ class ProjectMember(Base):
 
     __tablename__ = "project_members"
 
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    contributor_id: Mapped[int] = mapped_column(
-        ForeignKey("contributors.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    project_id: Mapped[int] = _link_key("projects.id")
+    contributor_id: Mapped[int] = _link_key("contributors.id", index=True)
 
 
 class ActivityType(Base):

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Delete, Select, delete, or_, select
+from sqlalchemy.orm import object_mapper
 
-from tracker.audit.services import diff, record
+from tracker.audit.services import (
+    add_and_record,
+    diff,
+    record_action,
+    record_if_changed,
+    update_and_record,
+)
 from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
@@ -22,6 +30,8 @@ from tracker.projects.models import (
     ProjectFund,
     ProjectMember,
 )
+
+Person = TypeVar("Person", User, Contributor)
 
 # --- visibility -------------------------------------------------------------------------------
 
@@ -132,25 +142,37 @@ def _check_manages(actor: User, project: Project) -> None:
         raise Forbidden("You can only change who is on projects you coordinate.")
 
 
-def project_coordinators(project_id: int) -> list[User]:
+def _people_on(
+    person: type[Person], person_key: Any, owner_key: Any, owner_id: int, name: Any
+) -> list[Person]:
+    """The people a link table puts on one project or fund, by name."""
     return list(
         db.session.scalars(
-            select(User)
-            .join(ProjectCoordinator, ProjectCoordinator.user_id == User.id)
-            .where(ProjectCoordinator.project_id == project_id)
-            .order_by(User.display_name)
+            select(person)
+            .join(person_key.class_, person_key == person.id)
+            .where(owner_key == owner_id)
+            .order_by(name)
         )
     )
 
 
+def project_coordinators(project_id: int) -> list[User]:
+    return _people_on(
+        User,
+        ProjectCoordinator.user_id,
+        ProjectCoordinator.project_id,
+        project_id,
+        User.display_name,
+    )
+
+
 def project_members(project_id: int) -> list[Contributor]:
-    return list(
-        db.session.scalars(
-            select(Contributor)
-            .join(ProjectMember, ProjectMember.contributor_id == Contributor.id)
-            .where(ProjectMember.project_id == project_id)
-            .order_by(Contributor.preferred_name)
-        )
+    return _people_on(
+        Contributor,
+        ProjectMember.contributor_id,
+        ProjectMember.project_id,
+        project_id,
+        Contributor.preferred_name,
     )
 
 
@@ -207,14 +229,11 @@ def create_project(
         description=description.strip(),
     )
     project.funds = _funds(fund_ids or [])
-    db.session.add(project)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="project.created",
-        entity_type="project",
-        entity_id=project.id,
-        changes={
+    add_and_record(
+        actor,
+        project,
+        "project.created",
+        {
             "name": (None, project.name),
             "code": (None, code),
             "fund_ids": (None, [f.id for f in project.funds]),
@@ -262,15 +281,7 @@ def update_project(
     if before != sorted(fund_ids):
         project.funds = _funds(fund_ids)
         changes["fund_ids"] = (before, sorted(fund_ids))
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="project.updated",
-            entity_type="project",
-            entity_id=project.id,
-            changes=changes,
-        )
+    record_if_changed(actor, "project.updated", project.id, changes)
     return project
 
 
@@ -281,54 +292,76 @@ def _funds(fund_ids: list[int]) -> list[Fund]:
     return funds
 
 
-def add_coordinator(*, actor: User, project: Project, user: User) -> None:
-    if not user.has_role("coordinator"):
+# --- who is on a project or fund ---------------------------------------------------------------
+
+Link = FundMember | ProjectCoordinator | ProjectMember
+
+
+def _check_has_role(user: User, role: str) -> None:
+    if not user.has_role(role):
         raise TrackerError(
-            f"{user.display_name} does not have the coordinator role.",
-            fields={"user_id": "Choose a user with the coordinator role"},
+            f"{user.display_name} does not have the {role} role.",
+            fields={"user_id": f"Choose a user with the {role} role"},
         )
-    if db.session.get(ProjectCoordinator, (project.id, user.id)):
+
+
+def _add_link(
+    actor: User, link: Link, action: str, entity_id: int, changes: dict[str, tuple[Any, Any]]
+) -> None:
+    """Add someone to a project or fund unless they are on it already, and record it."""
+    key = object_mapper(link).primary_key_from_instance(link)
+    if db.session.get(type(link), tuple(key)):
         return
-    db.session.add(ProjectCoordinator(project_id=project.id, user_id=user.id))
+    db.session.add(link)
     db.session.flush()
-    record(
-        actor=actor,
-        action="project.coordinator_added",
-        entity_type="project",
-        entity_id=project.id,
-        changes={"coordinator_id": (None, user.id)},
+    record_action(actor, action, entity_id, changes)
+
+
+def _remove_link(
+    actor: User,
+    statement: Delete,
+    action: str,
+    entity_id: int,
+    changes: dict[str, tuple[Any, Any]],
+) -> None:
+    """Take someone off a project or fund, recording it only if they were on it."""
+    result = db.session.execute(statement)
+    if result.rowcount:  # type: ignore[attr-defined]
+        record_action(actor, action, entity_id, changes)
+
+
+def add_coordinator(*, actor: User, project: Project, user: User) -> None:
+    _check_has_role(user, "coordinator")
+    _add_link(
+        actor,
+        ProjectCoordinator(project_id=project.id, user_id=user.id),
+        "project.coordinator_added",
+        project.id,
+        {"coordinator_id": (None, user.id)},
     )
 
 
 def remove_coordinator(*, actor: User, project: Project, user_id: int) -> None:
-    result = db.session.execute(
+    _remove_link(
+        actor,
         delete(ProjectCoordinator).where(
             ProjectCoordinator.project_id == project.id, ProjectCoordinator.user_id == user_id
-        )
+        ),
+        "project.coordinator_removed",
+        project.id,
+        {"coordinator_id": (user_id, None)},
     )
-    if result.rowcount:  # type: ignore[attr-defined]
-        record(
-            actor=actor,
-            action="project.coordinator_removed",
-            entity_type="project",
-            entity_id=project.id,
-            changes={"coordinator_id": (user_id, None)},
-        )
 
 
 def add_member(*, actor: User, project: Project, contributor: Contributor) -> None:
     """Add a contributor to a project; admin, or a coordinator of that project."""
     _check_manages(actor, project)
-    if db.session.get(ProjectMember, (project.id, contributor.id)):
-        return
-    db.session.add(ProjectMember(project_id=project.id, contributor_id=contributor.id))
-    db.session.flush()
-    record(
-        actor=actor,
-        action="project.member_added",
-        entity_type="project",
-        entity_id=project.id,
-        changes={"contributor_id": (None, contributor.id)},
+    _add_link(
+        actor,
+        ProjectMember(project_id=project.id, contributor_id=contributor.id),
+        "project.member_added",
+        project.id,
+        {"contributor_id": (None, contributor.id)},
     )
 
 
@@ -392,19 +425,15 @@ def project_ids_by_contributor(user: User, contributor_ids: list[int]) -> dict[i
 def remove_member(*, actor: User, project: Project, contributor_id: int) -> None:
     """Take a contributor off a project; admin, or a coordinator of that project."""
     _check_manages(actor, project)
-    result = db.session.execute(
+    _remove_link(
+        actor,
         delete(ProjectMember).where(
             ProjectMember.project_id == project.id, ProjectMember.contributor_id == contributor_id
-        )
+        ),
+        "project.member_removed",
+        project.id,
+        {"contributor_id": (contributor_id, None)},
     )
-    if result.rowcount:  # type: ignore[attr-defined]
-        record(
-            actor=actor,
-            action="project.member_removed",
-            entity_type="project",
-            entity_id=project.id,
-            changes={"contributor_id": (contributor_id, None)},
-        )
 
 
 # --- funds ------------------------------------------------------------------------------------
@@ -450,73 +479,37 @@ def save_fund(
     }
     if fund is None:
         fund = Fund(**values)
-        db.session.add(fund)
-        db.session.flush()
-        record(
-            actor=actor,
-            action="fund.created",
-            entity_type="fund",
-            entity_id=fund.id,
-            changes={k: (None, v) for k, v in values.items()},
-        )
+        add_and_record(actor, fund, "fund.created", {k: (None, v) for k, v in values.items()})
         return fund
-    changes = diff(fund, values)
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="fund.updated",
-            entity_type="fund",
-            entity_id=fund.id,
-            changes=changes,
-        )
+    update_and_record(actor, fund, "fund.updated", values)
     return fund
 
 
 def fund_members(fund_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(FundMember, FundMember.user_id == User.id)
-            .where(FundMember.fund_id == fund_id)
-            .order_by(User.display_name)
-        )
-    )
+    return _people_on(User, FundMember.user_id, FundMember.fund_id, fund_id, User.display_name)
 
 
 def add_fund_member(*, actor: User, fund: Fund, user: User) -> None:
     require_role(actor, "admin")
-    if not user.has_role("funder"):
-        raise TrackerError(
-            f"{user.display_name} does not have the funder role.",
-            fields={"user_id": "Choose a user with the funder role"},
-        )
-    if db.session.get(FundMember, (fund.id, user.id)):
-        return
-    db.session.add(FundMember(fund_id=fund.id, user_id=user.id))
-    db.session.flush()
-    record(
-        actor=actor,
-        action="fund.member_added",
-        entity_type="fund",
-        entity_id=fund.id,
-        changes={"user_id": (None, user.id)},
+    _check_has_role(user, "funder")
+    _add_link(
+        actor,
+        FundMember(fund_id=fund.id, user_id=user.id),
+        "fund.member_added",
+        fund.id,
+        {"user_id": (None, user.id)},
     )
 
 
 def remove_fund_member(*, actor: User, fund: Fund, user_id: int) -> None:
     require_role(actor, "admin")
-    result = db.session.execute(
-        delete(FundMember).where(FundMember.fund_id == fund.id, FundMember.user_id == user_id)
+    _remove_link(
+        actor,
+        delete(FundMember).where(FundMember.fund_id == fund.id, FundMember.user_id == user_id),
+        "fund.member_removed",
+        fund.id,
+        {"user_id": (user_id, None)},
     )
-    if result.rowcount:  # type: ignore[attr-defined]
-        record(
-            actor=actor,
-            action="fund.member_removed",
-            entity_type="fund",
-            entity_id=fund.id,
-            changes={"user_id": (user_id, None)},
-        )
 
 
 # --- activity types ---------------------------------------------------------------------------
@@ -554,24 +547,11 @@ def save_activity_type(
         )
     if activity is None:
         activity = ActivityType(name=name, paid=paid, active=active)
-        db.session.add(activity)
-        db.session.flush()
-        record(
-            actor=actor,
-            action="activity_type.created",
-            entity_type="activity_type",
-            entity_id=activity.id,
-            changes={"name": (None, name), "paid": (None, paid)},
+        add_and_record(
+            actor, activity, "activity_type.created", {"name": (None, name), "paid": (None, paid)}
         )
         return activity
-    changes = diff(activity, {"name": name, "paid": paid, "active": active})
-    db.session.flush()
-    if changes:
-        record(
-            actor=actor,
-            action="activity_type.updated",
-            entity_type="activity_type",
-            entity_id=activity.id,
-            changes=changes,
-        )
+    update_and_record(
+        actor, activity, "activity_type.updated", {"name": name, "paid": paid, "active": active}
+    )
     return activity

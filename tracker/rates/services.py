@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select
 
-from tracker.audit.services import record
+from tracker.audit.services import add_and_record, record_action
 from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
@@ -295,14 +295,8 @@ def create_rate(*, actor: User, data: RateInput) -> Rate:
         note=data.note.strip(),
         created_by_id=actor.id,
     )
-    db.session.add(rate)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="rate.created",
-        entity_type="rate",
-        entity_id=rate.id,
-        changes={k: (None, v) for k, v in rate_summary(rate).items()},
+    add_and_record(
+        actor, rate, "rate.created", {k: (None, v) for k, v in rate_summary(rate).items()}
     )
     return rate
 
@@ -421,14 +415,11 @@ def add_mileage_rate(
         threshold_miles=threshold_miles,
         pence_after_threshold=pence_after_threshold,
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="mileage_rate.created",
-        entity_type="mileage_rate",
-        entity_id=row.id,
-        changes={
+    add_and_record(
+        actor,
+        row,
+        "mileage_rate.created",
+        {
             "vehicle": (None, vehicle),
             "effective_from": (None, effective_from),
             "pence_per_mile": (None, pence_per_mile),
@@ -480,13 +471,7 @@ def set_expense_cap(*, actor: User, category: str, cap_pence: int | None) -> Non
     else:
         row.cap_pence = cap_pence
     db.session.flush()
-    record(
-        actor=actor,
-        action="expense_cap.changed",
-        entity_type="expense_cap",
-        entity_id=None,
-        changes={category: (before, cap_pence)},
-    )
+    record_action(actor, "expense_cap.changed", None, {category: (before, cap_pence)})
 
 
 # --- thresholds ---------------------------------------------------------------------------------
@@ -558,14 +543,11 @@ def add_threshold(
         valid_from=valid_from,
         advice=advice.strip(),
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        actor=actor,
-        action="threshold.created",
-        entity_type="threshold",
-        entity_id=row.id,
-        changes={
+    add_and_record(
+        actor,
+        row,
+        "threshold.created",
+        {
             "label": (None, row.label),
             "period": (None, period),
             "amount_pence": (None, amount_pence),

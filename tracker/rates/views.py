@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from tracker.auth.access import access
 from tracker.calendar.domain import long_date
@@ -13,7 +13,6 @@ from tracker.contributors import services as contributors
 from tracker.dates import local_today
 from tracker.errors import TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
-from tracker.extensions import db
 from tracker.projects import services as projects
 from tracker.rates import services
 from tracker.rates.forms import (
@@ -25,7 +24,7 @@ from tracker.rates.forms import (
 )
 from tracker.security import acting_user
 from tracker.timesheets import repricing
-from tracker.web import show_service_error
+from tracker.web import save_and_confirm, show_service_error
 
 bp = Blueprint("rates", __name__, url_prefix="/rates")
 READERS = ("coordinator", "finance", "admin")
@@ -99,8 +98,7 @@ def new() -> Any:
         try:
             if form.save.data:
                 rate = services.create_rate(actor=acting_user(), data=data)
-                db.session.commit()
-                flash(f"The new rate starts on {long_date(rate.effective_from)}.", "success")
+                save_and_confirm(f"The new rate starts on {long_date(rate.effective_from)}.")
                 return redirect(url_for("rates.index"))
             preview = repricing.preview_rate(data)
         except TrackerError as error:
@@ -179,8 +177,7 @@ def add_mileage() -> Any:
         except TrackerError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash("The mileage rate has been added.", "success")
+            save_and_confirm("The mileage rate has been added.")
             return redirect(url_for("rates.mileage"))
     return _mileage_page(form, 400)
 
@@ -214,8 +211,7 @@ def set_cap() -> Any:
         services.set_expense_cap(
             actor=acting_user(), category=form.category.data or "", cap_pence=form.cap.pence
         )
-        db.session.commit()
-        flash("The cap has been saved.", "success")
+        save_and_confirm("The cap has been saved.")
         return redirect(url_for("rates.caps"))
     return _caps_page(form, 400)
 
@@ -255,7 +251,6 @@ def add_threshold() -> Any:
         except TrackerError as error:
             show_service_error(form, error)
         else:
-            db.session.commit()
-            flash("The threshold has been added.", "success")
+            save_and_confirm("The threshold has been added.")
             return redirect(url_for("rates.thresholds"))
     return _thresholds_page(form, 400)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.audit.services import record
+from tracker.audit.services import record_action
 from tracker.auth.access import require_role
 from tracker.auth.models import User
 from tracker.errors import TrackerError
@@ -61,10 +61,4 @@ def set_setting(*, actor: User, key: str, value: str) -> None:
     else:
         row.value = value
     db.session.flush()
-    record(
-        actor=actor,
-        action="setting.changed",
-        entity_type="setting",
-        entity_id=None,
-        changes={key: (before, value)},
-    )
+    record_action(actor, "setting.changed", None, {key: (before, value)})
