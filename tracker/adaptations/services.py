@@ -79,10 +79,13 @@ def create_request(*, actor: User, data: RequestInput) -> AdaptationRequest:
     return item
 
 
-def update_request(*, actor: User, item: AdaptationRequest, data: RequestInput) -> None:
+def update_request(
+    *, actor: User, item: AdaptationRequest, data: RequestInput
+) -> AdaptationRequest:
     lifecycle.check_can_change(actor, item)
     values = _checked(replace(data, contributor_id=item.contributor_id))
     lifecycle.save_changes(actor, item, values, private=PRIVATE)
+    return item
 
 
 # --- the kind's checks in the one lifecycle (tracker/items/services.py) ----------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, url_for
 
 from tracker.adaptations import services
 from tracker.adaptations.forms import PROVISION_HINTS, RequestForm
@@ -13,13 +13,10 @@ from tracker.auth.access import access
 from tracker.contributions import recording
 from tracker.contributions.recording import ITEM, READERS, RECORDERS
 from tracker.contributors.models import Contributor
-from tracker.errors import TrackerError
-from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.kinds import ItemKind
 from tracker.lifecycle.models import ITEM_STATUSES
 from tracker.security import acting_user
-from tracker.web import show_service_error
 
 bp = Blueprint("adaptations", __name__, url_prefix="/adaptations")
 
@@ -60,15 +57,13 @@ def new() -> Any:
     form = RequestForm(payment="supplier")
     recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
-            item = services.create_request(actor=user, data=_request_input(form, contributor.id))
-        except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("Saved. Check the details, then send the request.", "success")
-            return redirect(url_for("adaptations.show", item_id=item.id))
+        saved = recording.save_item(
+            form,
+            lambda: services.create_request(actor=user, data=_request_input(form, contributor.id)),
+            "Saved. Check the details, then send the request.",
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, None)
 
 
@@ -105,25 +100,17 @@ def _request_data(item: AdaptationRequest) -> dict[str, Any]:
 @access(*RECORDERS)
 def edit(item_id: int) -> Any:
     user = acting_user()
-    item = lifecycle.get_visible(user, ItemKind.ADAPTATION, item_id)
-    refusal = recording.change_refusal(user, item)
-    if refusal:
-        flash(refusal, "info")
-        return redirect(url_for("adaptations.show", item_id=item_id))
-    contributor = db.session.get(Contributor, item.contributor_id)
-    assert contributor is not None
+    item, contributor = recording.open_for_change(user, ItemKind.ADAPTATION, item_id)
     form = RequestForm(data=_request_data(item))
     recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
-            services.update_request(
+        saved = recording.save_item(
+            form,
+            lambda: services.update_request(
                 actor=user, item=item, data=_request_input(form, contributor.id)
-            )
-        except TrackerError as error:
-            db.session.rollback()
-            show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your changes are saved. Check them, then send the request.", "success")
-            return redirect(url_for("adaptations.show", item_id=item_id))
+            ),
+            "Your changes are saved. Check them, then send the request.",
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, item)

@@ -4,21 +4,24 @@ shows "Exit this page"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from tracker.auth.models import User
 from tracker.contributors import services as contributors
 from tracker.contributors.models import Contributor
-from tracker.errors import NotFound
+from tracker.errors import NotFound, TrackerError
 from tracker.extensions import db
 from tracker.forms import row_id
 from tracker.lifecycle import services as lifecycle
 from tracker.lifecycle.domain import DECIDED, WITHDRAWABLE, is_editable
+from tracker.lifecycle.kinds import KINDS, ItemKind, info_of
 from tracker.projects import services as projects
 from tracker.projects.models import Project
 from tracker.security import acting_user
+from tracker.web import save_and_confirm, undo_and_show_error
 
 # Who records items and who reads them; the services decide whose and which.
 RECORDERS = ("contributor", "coordinator")
@@ -128,3 +131,33 @@ def form_page(
         can_change_person=user.has_role("coordinator") and new,
         **context,
     )
+
+
+def open_for_change(user: User, kind: ItemKind, item_id: int) -> tuple[Any, Contributor]:
+    """The item this person may change now, and whom it is for; otherwise they go back to the
+    item's page, told why."""
+    item = lifecycle.get_visible(user, kind, item_id)
+    refusal = change_refusal(user, item)
+    if refusal:
+        flash(refusal, "info")
+        abort(redirect(url_for(f"{KINDS[kind].pages}.show", item_id=item_id)))
+    contributor = db.session.get(Contributor, item.contributor_id)
+    assert contributor is not None
+    return item, contributor
+
+
+def save_item(
+    form: Any,
+    save: Callable[[], Any],
+    message: str,
+    show_error: Callable[[Any, TrackerError], None] = undo_and_show_error,
+) -> Any | None:
+    """Record or change an item with `save` (a service call that returns it): kept and confirmed,
+    on to its page; or refused, with why beside the fields (None: show the form again)."""
+    try:
+        item = save()
+    except TrackerError as error:
+        show_error(form, error)
+        return None
+    save_and_confirm(message)
+    return redirect(url_for(f"{info_of(item).pages}.show", item_id=item.id))

@@ -7,8 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    flash,
-    redirect,
     request,
     url_for,
 )
@@ -16,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from tracker.auth.access import access
+from tracker.auth.models import User
 from tracker.contributions import recording
 from tracker.contributions.recording import ITEM, READERS, RECORDERS
 from tracker.contributors.models import Contributor
@@ -66,9 +65,13 @@ def _claim_input(form: ExpenseForm, contributor_id: int) -> services.ClaimInput:
     )
 
 
-def _upload(form: ExpenseForm) -> FileStorage | None:
-    data = form.receipt.data
-    return data if isinstance(data, FileStorage) and data.filename else None
+def _keep_receipt(form: ExpenseForm, user: User, claim: ExpenseClaim) -> None:
+    """The receipt chosen on the form, if one was."""
+    upload = form.receipt.data
+    if isinstance(upload, FileStorage) and upload.filename:
+        services.attach_receipt(
+            actor=user, claim=claim, stream=upload.stream, filename=upload.filename
+        )
 
 
 def _show_error(form: ExpenseForm, error: TrackerError) -> None:
@@ -117,19 +120,17 @@ def new() -> Any:
     form = ExpenseForm(category=category, claim_date=local_today())
     recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
+
+        def save() -> ExpenseClaim:
             claim = services.create_expense(actor=user, data=_claim_input(form, contributor.id))
-            upload = _upload(form)
-            if upload:
-                services.attach_receipt(
-                    actor=user, claim=claim, stream=upload.stream, filename=upload.filename or ""
-                )
-        except TrackerError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Saved. Check the details, then send it for approval.", "success")
-            return redirect(url_for("expenses.show", item_id=claim.id))
+            _keep_receipt(form, user, claim)
+            return claim
+
+        saved = recording.save_item(
+            form, save, "Saved. Check the details, then send it for approval.", _show_error
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, None, change_url=change_url)
 
 
@@ -180,13 +181,7 @@ def _claim_data(claim: ExpenseClaim, category: str) -> dict[str, Any]:
 @access(*RECORDERS)
 def edit(item_id: int) -> Any:
     user = acting_user()
-    claim = lifecycle.get_visible(user, ItemKind.EXPENSE, item_id)
-    refusal = recording.change_refusal(user, claim)
-    if refusal:
-        flash(refusal, "info")
-        return redirect(url_for("expenses.show", item_id=item_id))
-    contributor = db.session.get(Contributor, claim.contributor_id)
-    assert contributor is not None
+    claim, contributor = recording.open_for_change(user, ItemKind.EXPENSE, item_id)
     change_url = url_for("expenses.edit", item_id=item_id, choose=1)
     category = request.args.get("category", claim.category)
     if request.method == "GET" and (category not in EXPENSE_CATEGORIES or "choose" in request.args):
@@ -194,19 +189,20 @@ def edit(item_id: int) -> Any:
     form = ExpenseForm(data=_claim_data(claim, category))
     recording.fill_project_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
-            services.update_expense(
+
+        def save() -> ExpenseClaim:
+            changed = services.update_expense(
                 actor=user, claim=claim, data=_claim_input(form, contributor.id)
             )
-            upload = _upload(form)
-            if upload:
-                services.attach_receipt(
-                    actor=user, claim=claim, stream=upload.stream, filename=upload.filename or ""
-                )
-        except TrackerError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your changes are saved. Check them, then send it for approval.", "success")
-            return redirect(url_for("expenses.show", item_id=item_id))
+            _keep_receipt(form, user, changed)
+            return changed
+
+        saved = recording.save_item(
+            form,
+            save,
+            "Your changes are saved. Check them, then send it for approval.",
+            _show_error,
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, claim, change_url=change_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, url_for
 
 from tracker.auth.access import access
 from tracker.auth.models import User
@@ -73,14 +73,14 @@ def new() -> Any:
     form = TimeEntryForm(fee_choice=contributor.default_fee_choice, work_date=local_today())
     _fill_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
-            entry = services.create_time_entry(actor=user, data=_entry_input(form, contributor.id))
-        except TrackerError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Saved. Check the details and the fee, then send it for approval.", "success")
-            return redirect(url_for("timesheets.show", item_id=entry.id))
+        saved = recording.save_item(
+            form,
+            lambda: services.create_time_entry(actor=user, data=_entry_input(form, contributor.id)),
+            "Saved. Check the details and the fee, then send it for approval.",
+            _show_error,
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, None)
 
 
@@ -126,24 +126,18 @@ def _entry_data(entry: TimeEntry) -> dict[str, Any]:
 @access(*RECORDERS)
 def edit(item_id: int) -> Any:
     user = acting_user()
-    entry = lifecycle.get_visible(user, ItemKind.TIME, item_id)
-    refusal = recording.change_refusal(user, entry)
-    if refusal:
-        flash(refusal, "info")
-        return redirect(url_for("timesheets.show", item_id=entry.id))
-    contributor = db.session.get(Contributor, entry.contributor_id)
-    assert contributor is not None
+    entry, contributor = recording.open_for_change(user, ItemKind.TIME, item_id)
     form = TimeEntryForm(data=_entry_data(entry))
     _fill_choices(form, user, contributor)
     if form.validate_on_submit():
-        try:
-            services.update_time_entry(
+        saved = recording.save_item(
+            form,
+            lambda: services.update_time_entry(
                 actor=user, entry=entry, data=_entry_input(form, contributor.id)
-            )
-        except TrackerError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your changes are saved. Check them, then send it for approval.", "success")
-            return redirect(url_for("timesheets.show", item_id=entry.id))
+            ),
+            "Your changes are saved. Check them, then send it for approval.",
+            _show_error,
+        )
+        if saved:
+            return saved
     return _form_page(form, contributor, entry)
