@@ -782,3 +782,31 @@ def test_unpaid_work_earns_nothing_whatever_the_rate(minutes: int, pence: int) -
     fee = _fee([hour_rate(pence)], paid=False, minutes=minutes)
     assert (fee.fee_pence, fee.unpaid, fee.selection, fee.message) == (0, True, None, None)
     assert fee.calculation is not None and fee.calculation.billable_minutes == minutes
+
+
+def test_an_approved_entry_keeps_exactly_the_terms_that_decided_its_fee() -> None:
+    line = RateLine(
+        id=7,
+        activity_type_id=3,
+        project_id=2,
+        contributor_id=None,
+        basis="day",
+        effective_from=date(2026, 4, 1),
+        half_day_pence=6000,
+        day_pence=11000,
+        increment_minutes=30,
+        rounding="nearest",
+        minimum_minutes=60,
+        half_day_max_minutes=210,
+    )
+    assert line.terms() == {
+        "basis": "day",
+        "effective_from": "2026-04-01",
+        "amount_pence": None,
+        "half_day_pence": 6000,
+        "day_pence": 11000,
+        "increment_minutes": 30,
+        "rounding": "nearest",
+        "minimum_minutes": 60,
+        "half_day_max_minutes": 210,
+    }

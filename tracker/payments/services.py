@@ -24,6 +24,7 @@ from tracker.errors import Conflict, Forbidden, NotFound, TrackerError
 from tracker.expenses.domain import EXPENSE_CATEGORIES
 from tracker.extensions import db
 from tracker.lifecycle import services as lifecycle
+from tracker.lifecycle.domain import Action
 from tracker.lifecycle.kinds import KINDS, ItemKind, KindInfo
 from tracker.money import format_money, sum_pence
 from tracker.payments.models import PaymentLine, PaymentRun
@@ -139,6 +140,28 @@ def _items(lines: list[PaymentLine]) -> dict[tuple[str, int], Any]:
     return found
 
 
+def _slip_lines(slip: PaymentSlip) -> list[PaymentLine]:
+    return list(
+        db.session.scalars(
+            select(PaymentLine).where(PaymentLine.slip_id == slip.id, PaymentLine.live == 1)
+        )
+    )
+
+
+def _move_items(
+    actor: User,
+    lines: list[PaymentLine],
+    action: Action,
+    *,
+    items: dict[tuple[str, int], Any] | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """Move the money side of every item behind `lines` by `action`, audited."""
+    items = _items(lines) if items is None else items
+    for line in lines:
+        lifecycle.move(_item_of(line, items), action, actor=actor, payment=True, changes=changes)
+
+
 def _item_of(line: PaymentLine, items: dict[tuple[str, int], Any]) -> Any:
     return items[(line.kind, getattr(line, KINDS[ItemKind(line.kind)].line_column))]
 
@@ -252,14 +275,8 @@ def cancel_payment_run(*, actor: User, run_id: int) -> PaymentRun:
     if run.status != "draft":
         raise Conflict("Only a draft run can be cancelled.")
     lines = _lines(run)
-    items = _items(lines)
+    _move_items(actor, lines, "release_from_run")
     for line in lines:
-        lifecycle.move(
-            _item_of(line, items),
-            "release_from_run",
-            actor=actor,
-            payment=True,
-        )
         line.live = None
     run.status = "cancelled"
     run.cancelled_at = utc_now()
@@ -483,13 +500,9 @@ def confirm_payment_run(
         db.session.flush()
         for line in by_person[person.id]:
             line.slip_id = slip.id
-            lifecycle.move(
-                _item_of(line, items),
-                "issue_slip",
-                actor=actor,
-                payment=True,
-                changes={"slip": (None, number)},
-            )
+        _move_items(
+            actor, by_person[person.id], "issue_slip", items=items, changes={"slip": (None, number)}
+        )
         issued.append(IssuedSlip(slip, data))
         if progress:
             progress(index, len(people))
@@ -527,19 +540,7 @@ def _check_paid_details(paid_on: date | None, reference: str) -> str:
 
 
 def _pay_slip(actor: User, slip: PaymentSlip, paid_on: date, reference: str) -> None:
-    lines = list(
-        db.session.scalars(
-            select(PaymentLine).where(PaymentLine.slip_id == slip.id, PaymentLine.live == 1)
-        )
-    )
-    items = _items(lines)
-    for line in lines:
-        lifecycle.move(
-            _item_of(line, items),
-            "mark_paid",
-            actor=actor,
-            payment=True,
-        )
+    _move_items(actor, _slip_lines(slip), "mark_paid")
     slip.status = "paid"
     slip.paid_at = utc_now()
     slip.paid_on = paid_on
@@ -633,20 +634,7 @@ def void_slip(*, actor: User, slip_id: int, reason: str) -> PaymentSlip:
     db.session.refresh(slip)
     if slip.status != "issued":
         raise Conflict("Only an issued, unpaid slip can be voided.")
-    lines = list(
-        db.session.scalars(
-            select(PaymentLine).where(PaymentLine.slip_id == slip.id, PaymentLine.live == 1)
-        )
-    )
-    items = _items(lines)
-    for line in lines:
-        lifecycle.move(
-            _item_of(line, items),
-            "void_slip",
-            actor=actor,
-            payment=True,
-            changes={"slip": (slip.number, None)},
-        )
+    _move_items(actor, _slip_lines(slip), "void_slip", changes={"slip": (slip.number, None)})
     db.session.execute(update(PaymentLine).where(PaymentLine.slip_id == slip.id).values(live=None))
     slip.status = "void"
     slip.void_reason = reason.strip()

@@ -7,7 +7,7 @@ by `tracker.money.round_pence`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeVar, cast, get_args
@@ -83,6 +83,15 @@ class RateLine:
     rounding: Rounding = "up"
     minimum_minutes: int = 0
     half_day_max_minutes: int = 240
+
+    def terms(self) -> dict[str, object]:
+        """What an approved time entry keeps of this rate version (its snapshot): the terms
+        that decided the fee, without the ids that say where the line applies."""
+        terms = asdict(self)
+        for where in ("id", "activity_type_id", "project_id", "contributor_id"):
+            del terms[where]
+        terms["effective_from"] = self.effective_from.isoformat()
+        return terms
 
     def __post_init__(self) -> None:
         """Reject rate lines that could not give a fee, and float money."""

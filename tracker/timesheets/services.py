@@ -180,18 +180,7 @@ def before_approve(
         "explanation": found.calculation.explanation,
     }
     if rate is not None and found.selection is not None:
-        snapshot.update(
-            basis=rate.basis,
-            amount_pence=rate.amount_pence,
-            half_day_pence=rate.half_day_pence,
-            day_pence=rate.day_pence,
-            increment_minutes=rate.increment_minutes,
-            rounding=rate.rounding,
-            minimum_minutes=rate.minimum_minutes,
-            half_day_max_minutes=rate.half_day_max_minutes,
-            effective_from=rate.effective_from.isoformat(),
-            reason=found.selection.reason,
-        )
+        snapshot.update(rate.terms(), reason=found.selection.reason)
     entry.rate_id = rate.id if rate else None
     entry.rate_snapshot = json.dumps(snapshot, sort_keys=True)
     entry.billable_minutes = found.calculation.billable_minutes
