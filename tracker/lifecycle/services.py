@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Select, or_, select
 
-from tracker.audit.services import diff, record
+from tracker.audit import services as audit
 from tracker.auth.models import User
 from tracker.contributors.models import Contributor
 from tracker.dates import utc_now
@@ -142,15 +142,11 @@ def create_item(
     fields (free text) are kept out of the audit trail."""
     check_can_record(actor, values["contributor_id"], values["project_id"])
     item = model(recorded_by_id=actor.id, last_changed_by_id=actor.id, status="draft", **values)
-    db.session.add(item)
-    db.session.flush()
-    kind = info_of(item).kind
-    record(
-        actor=actor,
-        action=f"{kind}.created",
-        entity_type=kind,
-        entity_id=item.id,
-        changes={k: (None, v) for k, v in values.items() if k not in private},
+    audit.add_and_record(
+        actor,
+        item,
+        f"{info_of(item).kind}.created",
+        {k: (None, v) for k, v in values.items() if k not in private},
     )
     return item
 
@@ -161,19 +157,17 @@ def save_changes(
     """Apply checked values to an item that `check_can_change` allowed, and audit what changed.
     Whoever changes it may no longer decide it."""
     check_can_record(actor, item.contributor_id, values["project_id"])
-    changes = diff(item, values)
-    if not changes:
-        return
-    mark_changed(item, actor)
-    db.session.flush()
-    kind = info_of(item).kind
-    record(
-        actor=actor,
-        action=f"{kind}.updated",
-        entity_type=kind,
-        entity_id=item.id,
-        changes={k: v for k, v in changes.items() if k not in private},
-    )
+    changes = audit.diff(item, values)
+    if changes:
+        # A change of private text alone is still recorded, without the text.
+        mark_changed(item, actor)
+        db.session.flush()
+        audit.record_action(
+            actor,
+            f"{info_of(item).kind}.updated",
+            item.id,
+            {k: v for k, v in changes.items() if k not in private},
+        )
 
 
 def decide_refusal(actor: User, item: Item, contributor_user_id: int | None) -> str | None:
@@ -231,10 +225,6 @@ def move(
     elif action == "mark_paid":
         item.paid_at = now
     db.session.flush()
-    record(
-        actor=actor,
-        action=f"{info.kind}.{action}",
-        entity_type=info.kind,
-        entity_id=item.id,
-        changes={field: (before, target), **(changes or {})},
+    audit.record_action(
+        actor, f"{info.kind}.{action}", item.id, {field: (before, target), **(changes or {})}
     )

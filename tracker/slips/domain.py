@@ -15,11 +15,15 @@ the totals are plain sums of the lines (DESIGN §4).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 SNAPSHOT_VERSION: Final = 1
 """The version new snapshots are written with."""
@@ -274,51 +278,19 @@ class _Object:
         return value
 
 
-def _fee(obj: _Object) -> FeeLine:
+_Part = TypeVar("_Part", bound="DataclassInstance")
+
+
+def _flat(cls: type[_Part], obj: _Object) -> _Part:
+    """A snapshot part whose fields are all plain values, read by their declared types."""
+    readers: dict[str, Callable[[str], object]] = {
+        "str": obj.text,
+        "int": obj.integer,
+        "bool": obj.flag,
+        "datetime.date": obj.day,
+    }
     return obj.make(
-        lambda: FeeLine(
-            date=obj.day("date"),
-            date_text=obj.text("date_text"),
-            project=obj.text("project"),
-            activity=obj.text("activity"),
-            time_text=obj.text("time_text"),
-            rate_text=obj.text("rate_text"),
-            amount_pence=obj.integer("amount_pence"),
-            declined=obj.flag("declined"),
-            item=obj.text("item"),
-        )
-    )
-
-
-def _expense(obj: _Object) -> ExpenseLine:
-    return obj.make(
-        lambda: ExpenseLine(
-            date=obj.day("date"),
-            date_text=obj.text("date_text"),
-            project=obj.text("project"),
-            category=obj.text("category"),
-            description=obj.text("description"),
-            amount_pence=obj.integer("amount_pence"),
-            item=obj.text("item"),
-        )
-    )
-
-
-def _organisation(obj: _Object) -> SlipOrganisation:
-    return obj.make(lambda: SlipOrganisation(name=obj.text("name"), address=obj.text("address")))
-
-
-def _contributor(obj: _Object) -> SlipContributor:
-    return obj.make(lambda: SlipContributor(name=obj.text("name"), reference=obj.text("reference")))
-
-
-def _totals(obj: _Object) -> SlipTotals:
-    return obj.make(
-        lambda: SlipTotals(
-            fees_pence=obj.integer("fees_pence"),
-            expenses_pence=obj.integer("expenses_pence"),
-            total_pence=obj.integer("total_pence"),
-        )
+        lambda: cls(**{f.name: readers[str(f.type)](f.name) for f in dataclasses.fields(cls)})
     )
 
 
@@ -329,15 +301,15 @@ def _read(obj: _Object) -> SlipSnapshot:
     return obj.make(
         lambda: SlipSnapshot(
             version=version,
-            organisation=_organisation(obj.child("organisation")),
+            organisation=_flat(SlipOrganisation, obj.child("organisation")),
             number=obj.text("number"),
             issued_on=obj.day("issued_on"),
             issued_on_text=obj.text("issued_on_text"),
-            contributor=_contributor(obj.child("contributor")),
+            contributor=_flat(SlipContributor, obj.child("contributor")),
             payment_method=obj.text("payment_method"),
             period=obj.text("period"),
-            fees=tuple(_fee(line) for line in obj.children("fees")),
-            expenses=tuple(_expense(line) for line in obj.children("expenses")),
-            totals=_totals(obj.child("totals")),
+            fees=tuple(_flat(FeeLine, line) for line in obj.children("fees")),
+            expenses=tuple(_flat(ExpenseLine, line) for line in obj.children("expenses")),
+            totals=_flat(SlipTotals, obj.child("totals")),
         )
     )
