@@ -134,9 +134,9 @@ def sign_in(client: FlaskClient, email: str, password: str = "a-long-password-1"
 def unused_code(user: Any) -> str:
     """A valid TOTP code that the user has not used yet (each code works once).
 
-    A test that signs the same person in more than three times within 30 seconds would run out
-    of codes in the ±1 step window, so then the record of used steps is moved back: the replay
-    rule itself is tested in tests/security/test_second_factor.py.
+    A test that signs the same person in more than twice in one 30-second step would run out of
+    codes, so then the record of used steps is moved back: the replay rule itself is tested in
+    tests/security/test_second_factor.py.
     """
     from tracker.auth.services import totp
 
@@ -144,12 +144,15 @@ def unused_code(user: Any) -> str:
     generator = totp(user.totp_secret)
     current = generator.timecode(datetime.now(UTC))
     last = user.totp_last_step
-    for step in (current - 1, current, current + 1):
+    # The server reads the clock after this, so its step is this one or the next: a code for
+    # this step or the next is always inside its ±1 window, while the previous step's code is
+    # not when the step turns over in between.
+    for step in (current, current + 1):
         if last is None or step > last:
             return str(generator.generate_otp(step))
-    user.totp_last_step = current - 2
+    user.totp_last_step = current - 1
     db.session.commit()
-    return str(generator.generate_otp(current - 1))
+    return str(generator.generate_otp(current))
 
 
 @pytest.fixture
