@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, text
 
 from tests.conftest import IS_POSTGRES
+from tests.security.at_once import together
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.payments import services as payments
@@ -24,35 +24,25 @@ from tracker.timesheets.models import TimeEntry
 
 
 def _race(app: Any, count: int, work: Any) -> list[str]:
-    """Start `count` threads together, each in its own app context and session."""
-    barrier = threading.Barrier(count)
-    outcomes: list[str] = []
-    lock = threading.Lock()
+    """Start `count` threads together, each in its own app context and session; what each
+    one ended with. Every thread must finish."""
 
-    def runner(index: int) -> None:
+    def runner(index: int) -> str:
         with app.app_context():
-            barrier.wait()
             try:
                 work(index)
                 db.session.commit()
-                result = "ok"
+                return "ok"
             except TrackerError as error:
                 db.session.rollback()
-                result = type(error).__name__
+                return type(error).__name__
             except Exception as error:
                 db.session.rollback()
-                result = f"error: {type(error).__name__}"
+                return f"error: {type(error).__name__}"
             finally:
                 db.session.remove()
-            with lock:
-                outcomes.append(result)
 
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return together(count, runner, timeout=120)
 
 
 def _assert_each_item_on_at_most_one_live_slip() -> None:
