@@ -35,7 +35,8 @@ def _worker_schema() -> str:
 
 
 def database_url(tmp_path: Any) -> str:
-    """This test's database: a fresh SQLite file, or this worker's schema on PostgreSQL."""
+    """The database of an app made in `tmp_path`: a new SQLite file there, or this worker's
+    schema on PostgreSQL (dropped and made again the first time this process asks for it)."""
     if not IS_POSTGRES:
         return f"sqlite:///{tmp_path}/test.sqlite3"
     schema = _worker_schema()
