@@ -30,9 +30,9 @@ def test_every_route_declares_an_access_rule(app: Flask) -> None:
     assert missing == []
 
 
-def test_a_route_without_a_rule_is_refused(app: Flask) -> None:
-    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
-    response = app.test_client().get("/forgotten")
+def test_a_route_without_a_rule_is_refused(fresh_app: Flask) -> None:
+    fresh_app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    response = fresh_app.test_client().get("/forgotten")
     assert response.status_code == 403
     assert "secret" not in response.text
 
@@ -86,14 +86,14 @@ def test_missing_page_is_friendly(client: FlaskClient) -> None:
     assert "Traceback" not in response.text
 
 
-def test_unexpected_error_shows_a_kind_page_without_details(app: Flask) -> None:
+def test_unexpected_error_shows_a_kind_page_without_details(fresh_app: Flask) -> None:
     from tracker.auth.access import access
 
     def boom() -> str:
         raise RuntimeError("database password is hunter2")
 
-    app.add_url_rule("/boom", "boom", access(PUBLIC)(boom))
-    response = app.test_client().get("/boom")
+    fresh_app.add_url_rule("/boom", "boom", access(PUBLIC)(boom))
+    response = fresh_app.test_client().get("/boom")
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.text
     assert "hunter2" not in response.text
