@@ -180,8 +180,16 @@ def project_members(project_id: int) -> list[Contributor]:
 
 
 def _check_project_fields(
-    *, name: str, code: str, start_date: date | None, end_date: date | None, status: str
-) -> None:
+    project: Project | None,
+    *,
+    name: str,
+    code: str,
+    start_date: date | None,
+    end_date: date | None,
+    status: str,
+) -> str:
+    """Check a new (project=None) or changed project's details; returns its code, upper-cased,
+    which no other project may use."""
     fields = {}
     if not name.strip():
         fields["name"] = "Enter the project's name"
@@ -195,6 +203,16 @@ def _check_project_fields(
         fields["status"] = "Choose a status"
     if fields:
         raise TrackerError("Check the project details.", fields=fields)
+    code = code.strip().upper()
+    others = select(Project.id).where(Project.code == code)
+    if project is not None:
+        others = others.where(Project.id != project.id)
+    if db.session.scalar(others):
+        raise Conflict(
+            "Another project already uses that code.",
+            fields={"code": "This code is already in use"},
+        )
+    return code
 
 
 def create_project(
@@ -210,15 +228,9 @@ def create_project(
 ) -> Project:
     """Create a project; its code must be unique."""
     require_role(actor, "admin")
-    _check_project_fields(
-        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    code = _check_project_fields(
+        None, name=name, code=code, start_date=start_date, end_date=end_date, status=status
     )
-    code = code.strip().upper()
-    if db.session.scalar(select(Project.id).where(Project.code == code)):
-        raise Conflict(
-            "Another project already uses that code.",
-            fields={"code": "This code is already in use"},
-        )
     assert start_date is not None
     project = Project(
         name=name.strip(),
@@ -254,18 +266,9 @@ def update_project(
     description: str,
     fund_ids: list[int],
 ) -> Project:
-    _check_project_fields(
-        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    code = _check_project_fields(
+        project, name=name, code=code, start_date=start_date, end_date=end_date, status=status
     )
-    code = code.strip().upper()
-    clash = db.session.scalar(
-        select(Project.id).where(Project.code == code, Project.id != project.id)
-    )
-    if clash:
-        raise Conflict(
-            "Another project already uses that code.",
-            fields={"code": "This code is already in use"},
-        )
     changes = diff(
         project,
         {
