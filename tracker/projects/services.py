@@ -333,6 +333,14 @@ def _remove_link(
         record_action(actor, action, entity_id, changes)
 
 
+def chosen_user(user_id: int | None) -> User:
+    """The account chosen by id, or a TrackerError on `user_id`."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise TrackerError("Choose an account from the list.", fields={"user_id": "Unknown user"})
+    return user
+
+
 def add_coordinator(*, actor: User, project: Project, user: User) -> None:
     _check_has_role(user, "coordinator")
     _add_link(
@@ -387,12 +395,7 @@ def add_project_member(
     if coordinator_id is not None:
         if not actor.has_role("admin"):
             raise Forbidden("Only an administrator can add a coordinator to a project.")
-        user = db.session.get(User, coordinator_id)
-        if user is None:
-            raise TrackerError(
-                "Choose an account from the list.", fields={"user_id": "Unknown user"}
-            )
-        add_coordinator(actor=actor, project=project, user=user)
+        add_coordinator(actor=actor, project=project, user=chosen_user(coordinator_id))
         return
     _check_manages(actor, project)
     contributor = db.session.scalar(
