@@ -28,9 +28,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, RadioInput
 
+from tracker.auth.forms import new_password_fields
 from tracker.auth.models import ROLE_LABELS, User
 from tracker.contributors.models import (
     CONTRIBUTOR_STATUSES,
@@ -75,6 +76,27 @@ def _text(label: str, message: str | None, max_length: int, **kwargs: Any) -> St
     if message:
         validators.insert(0, DataRequired(message))
     return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
+
+
+def _select(label: str, message: str | None = None, **kwargs: Any) -> SelectField:
+    """A list the view fills in; `message` makes choosing one required."""
+    return SelectField(
+        label,
+        coerce=optional_int,
+        choices=[],
+        widget=GovSelect(),
+        validators=[DataRequired(message)] if message else [],
+        **kwargs,
+    )
+
+
+def _text_area(label: str, max_length: int, **kwargs: Any) -> TextAreaField:
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        validators=[Length(max=max_length, message=f"Use {max_length} characters or fewer")],
+        **kwargs,
+    )
 
 
 def date_required(message: str) -> Any:
@@ -143,19 +165,10 @@ def user_form_data(user: User) -> dict[str, Any]:
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
+    password, confirm = new_password_fields(
         "New temporary password",
-        description="At least 10 characters. Tell them in person or by phone, not by email.",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter a new password"), Length(max=200)],
-    )
-    confirm = PasswordField(
-        "New temporary password again",
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired("Enter the new password again"),
-            EqualTo("password", "The two passwords are not the same"),
-        ],
+        "At least 10 characters. Tell them in person or by phone, not by email.",
+        "The two passwords are not the same",
     )
     submit = SubmitField("Set new password", widget=GovSubmitInput())
 
@@ -170,18 +183,14 @@ class ContributorForm(FlaskForm):
         120,
         description="This can be a first name or a nickname.",
     )
-    user_id = SelectField(
+    user_id = _select(
         "Their login",
         description="Only if they have a Tracker account. Many contributors do not need one.",
-        coerce=optional_int,
-        choices=[],
-        widget=GovSelect(),
     )
-    contact = TextAreaField(
+    contact = _text_area(
         "How to contact them (optional)",
+        1000,
         description="For example, a phone number, or a support worker who passes on messages.",
-        widget=GovTextArea(),
-        validators=[Length(max=1000, message="Use 1000 characters or fewer")],
     )
     payment_method = _radios(
         "How would they like to be paid?",
@@ -252,13 +261,10 @@ class FundForm(FlaskForm):
 
 
 class FundMemberForm(FlaskForm):
-    user_id = SelectField(
+    user_id = _select(
         "Link a funder account",
+        "Choose an account",
         description="Only accounts with the funder role are listed.",
-        coerce=optional_int,
-        choices=[],
-        widget=GovSelect(),
-        validators=[DataRequired("Choose an account")],
     )
     submit = SubmitField("Link account", widget=GovSubmitInput())
 
@@ -290,11 +296,10 @@ class ProjectForm(FlaskForm):
         description="Leave empty if the project has no planned end. For example, 31 3 2027",
     )
     status = _radios("Status", list(PROJECT_STATUSES.items()), "Choose a status")
-    description = TextAreaField(
+    description = _text_area(
         "Description (optional)",
+        2000,
         description="A sentence or two about what the project does.",
-        widget=GovTextArea(),
-        validators=[Length(max=2000, message="Use 2000 characters or fewer")],
     )
     fund_ids = _checkboxes(
         "Funds", description="The grants that pay for this project. Funders see its totals."
@@ -311,25 +316,16 @@ def project_choices(projects: list[Project]) -> list[tuple[int, str]]:
 
 
 class CoordinatorForm(FlaskForm):
-    user_id = SelectField(
+    user_id = _select(
         "Add a coordinator",
+        "Choose a coordinator",
         description="Only accounts with the coordinator role are listed.",
-        coerce=optional_int,
-        choices=[],
-        widget=GovSelect(),
-        validators=[DataRequired("Choose a coordinator")],
     )
     submit = SubmitField("Add coordinator", widget=GovSubmitInput())
 
 
 class MemberForm(FlaskForm):
-    contributor_id = SelectField(
-        "Add a contributor to this project",
-        coerce=optional_int,
-        choices=[],
-        widget=GovSelect(),
-        validators=[DataRequired("Choose a contributor")],
-    )
+    contributor_id = _select("Add a contributor to this project", "Choose a contributor")
     submit = SubmitField("Add to project", widget=GovSubmitInput())
 
 
@@ -366,11 +362,7 @@ def activity_form_data(activity: ActivityType) -> dict[str, Any]:
 
 class SettingsForm(FlaskForm):
     organisation_name = _text(LABELS["organisation_name"], "Enter the organisation's name", 200)
-    organisation_address = TextAreaField(
-        LABELS["organisation_address"],
-        widget=GovTextArea(),
-        validators=[Length(max=500, message="Use 500 characters or fewer")],
-    )
+    organisation_address = _text_area(LABELS["organisation_address"], 500)
     slip_prefix = _text(
         LABELS["slip_prefix"],
         "Enter a prefix, like PS",

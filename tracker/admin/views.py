@@ -6,6 +6,8 @@ coordinate; everything else here is for administrators.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -98,6 +100,16 @@ def _done(message: str, endpoint: str, **values: Any) -> Any:
     return redirect(url_for(endpoint, **values))
 
 
+@contextmanager
+def _refusal_shown(form: Any) -> Iterator[None]:
+    """Around a change and its confirmation: if the service refuses the change, undo it and
+    show why on the form, and carry on to show the form again."""
+    try:
+        yield
+    except TrackerError as error:
+        undo_and_show_error(form, error)
+
+
 @bp.route("/")
 @access("admin")
 def index() -> Any:
@@ -119,7 +131,7 @@ def users() -> Any:
 def new_user() -> Any:
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             user = auth.create_user(
                 actor=acting_user(),
                 email=form.email.data or "",
@@ -127,9 +139,6 @@ def new_user() -> Any:
                 password=form.password.data or "",
                 roles=form.roles.data or [],
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(f"{user.display_name} can now sign in as {user.email}.", "admin.users")
     return _page("admin/user_new.html", form=form)
 
@@ -140,7 +149,7 @@ def edit_user(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)
     form = EditUserForm(data=user_form_data(user))
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             auth.update_user(
                 actor=acting_user(),
                 user=user,
@@ -148,9 +157,6 @@ def edit_user(user_id: int) -> Any:
                 roles=form.roles.data or [],
                 active=form.active.data == "yes",
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(f"Changes to {user.display_name} are saved.", "admin.users")
     return _page("admin/user_edit.html", form=form, user=user)
 
@@ -162,11 +168,8 @@ def reset_authenticator(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)
     form = ResetAuthenticatorForm()
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             auth.reset_second_factor(actor=acting_user(), user=user)
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = (
                 f"{user.display_name}'s authenticator is reset and they have been signed out. "
                 "They will set up a new one when they next sign in."
@@ -181,11 +184,8 @@ def reset_password(user_id: int) -> Any:
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             auth.reset_password(actor=acting_user(), user=user, new=form.password.data or "")
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = f"{user.display_name} has a new password. They have been signed out."
             return _done(message, "admin.edit_user", user_id=user.id)
     return _page("admin/user_password.html", form=form, user=user)
@@ -221,7 +221,7 @@ def new_contributor() -> Any:
     )
     _contributor_choices(form, user)
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             contributor = people.create_contributor(
                 actor=user,
                 preferred_name=form.preferred_name.data or "",
@@ -232,9 +232,6 @@ def new_contributor() -> Any:
                 benefits_warnings=form.benefits_warnings.data == "yes",
                 project_ids=form.project_ids.data or [],
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = (
                 f"{contributor.preferred_name} is added, with reference {contributor.reference}."
             )
@@ -262,7 +259,7 @@ def edit_contributor(contributor_id: int) -> Any:
     form = EditContributorForm(data=contributor_form_data(person))
     _contributor_choices(form, user, person)
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             people.update_contributor(
                 actor=user,
                 contributor=person,
@@ -275,9 +272,6 @@ def edit_contributor(contributor_id: int) -> Any:
                 user_id=form.user_id.data if "user_id" in form else None,
                 change_user_link="user_id" in form,
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = f"Changes to {person.preferred_name} are saved."
             return _done(message, "admin.contributor", contributor_id=person.id)
     return _page("admin/contributor_edit.html", form=form, contributor=person)
@@ -292,22 +286,15 @@ def funds() -> Any:
     return _page("admin/funds.html", funds=projects.visible_funds(acting_user()))
 
 
-@bp.route("/funds/new", methods=["GET", "POST"])
+@bp.route("/funds/new", methods=["GET", "POST"], endpoint="new_fund")
+@bp.route("/funds/<int:fund_id>/edit", methods=["GET", "POST"], endpoint="edit_fund")
 @access("admin")
-def new_fund() -> Any:
-    return _save_fund(None)
-
-
-@bp.route("/funds/<int:fund_id>/edit", methods=["GET", "POST"])
-@access("admin")
-def edit_fund(fund_id: int) -> Any:
-    return _save_fund(db.get_or_404(Fund, fund_id))
-
-
-def _save_fund(fund: Fund | None) -> Any:
+def save_fund(fund_id: int | None = None) -> Any:
+    """Add a fund, or (given its id) change one."""
+    fund = None if fund_id is None else db.get_or_404(Fund, fund_id)
     form = FundForm(obj=fund)
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             saved = projects.save_fund(
                 actor=acting_user(),
                 fund=fund,
@@ -315,9 +302,6 @@ def _save_fund(fund: Fund | None) -> Any:
                 funder_organisation=form.funder_organisation.data or "",
                 reference=form.reference.data or "",
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(f"{saved.name} is saved.", "admin.fund", fund_id=saved.id)
     return _page("admin/fund_form.html", form=form, fund=fund)
 
@@ -348,11 +332,8 @@ def add_fund_member(fund_id: int) -> Any:
     members = _funder_choices(fund, form)
     if form.validate_on_submit():
         funder = db.get_or_404(User, form.user_id.data)
-        try:
+        with _refusal_shown(form):
             projects.add_fund_member(actor=acting_user(), fund=fund, user=funder)
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = f"{funder.display_name} can now see reports for {fund.name}."
             return _done(message, "admin.fund", fund_id=fund.id)
     return _page("admin/fund.html", fund=fund, members=members, form=form)
@@ -382,7 +363,7 @@ def new_project() -> Any:
     form = ProjectForm(status="active")
     form.fund_ids.choices = fund_choices(projects.visible_funds(acting_user()))
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             project = projects.create_project(
                 actor=acting_user(),
                 name=form.name.data or "",
@@ -393,9 +374,6 @@ def new_project() -> Any:
                 description=form.description.data or "",
                 fund_ids=form.fund_ids.data or [],
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(f"{project.name} is added.", "admin.project", project_id=project.id)
     return _page("admin/project_form.html", form=form, project=None)
 
@@ -407,7 +385,7 @@ def edit_project(project_id: int) -> Any:
     form = ProjectForm(obj=project, fund_ids=[f.id for f in project.funds])
     form.fund_ids.choices = fund_choices(projects.visible_funds(acting_user()))
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             projects.update_project(
                 actor=acting_user(),
                 project=project,
@@ -419,9 +397,6 @@ def edit_project(project_id: int) -> Any:
                 description=form.description.data or "",
                 fund_ids=form.fund_ids.data or [],
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(
                 "Changes to the project are saved.", "admin.project", project_id=project.id
             )
@@ -479,11 +454,8 @@ def add_coordinator(project_id: int) -> Any:
     form = _coordinator_form(project)
     if form.validate_on_submit():
         coordinator = db.get_or_404(User, form.user_id.data)
-        try:
+        with _refusal_shown(form):
             projects.add_coordinator(actor=acting_user(), project=project, user=coordinator)
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = f"{coordinator.display_name} now coordinates {project.name}."
             return _done(message, "admin.project", project_id=project.id)
     return _project_page(project, coordinator_form=form)
@@ -506,11 +478,8 @@ def add_member(project_id: int) -> Any:
     form = _member_form(project)
     if form.validate_on_submit():
         person = people.get_visible_contributor(user, form.contributor_id.data or 0)
-        try:
+        with _refusal_shown(form):
             projects.add_member(actor=user, project=project, contributor=person)
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             message = f"{person.preferred_name} is now part of {project.name}."
             return _done(message, "admin.project", project_id=project.id)
     return _project_page(project, member_form=form)
@@ -535,23 +504,18 @@ def activity_types() -> Any:
     return _page("admin/activity_types.html", activities=projects.list_activity_types())
 
 
-@bp.route("/activity-types/new", methods=["GET", "POST"])
+@bp.route("/activity-types/new", methods=["GET", "POST"], endpoint="new_activity_type")
+@bp.route(
+    "/activity-types/<int:activity_id>", methods=["GET", "POST"], endpoint="edit_activity_type"
+)
 @access("admin")
-def new_activity_type() -> Any:
-    return _save_activity(None)
-
-
-@bp.route("/activity-types/<int:activity_id>", methods=["GET", "POST"])
-@access("admin")
-def edit_activity_type(activity_id: int) -> Any:
-    return _save_activity(db.get_or_404(ActivityType, activity_id))
-
-
-def _save_activity(activity: ActivityType | None) -> Any:
+def save_activity_type(activity_id: int | None = None) -> Any:
+    """Add an activity type, or (given its id) change one."""
+    activity = None if activity_id is None else db.get_or_404(ActivityType, activity_id)
     start = activity_form_data(activity) if activity else {"paid": "yes", "active": "yes"}
     form = ActivityTypeForm(data=start)
     if form.validate_on_submit():
-        try:
+        with _refusal_shown(form):
             saved = projects.save_activity_type(
                 actor=acting_user(),
                 activity=activity,
@@ -559,9 +523,6 @@ def _save_activity(activity: ActivityType | None) -> Any:
                 paid=form.paid.data == "yes",
                 active=form.active.data == "yes",
             )
-        except TrackerError as error:
-            undo_and_show_error(form, error)
-        else:
             return _done(f"{saved.name} is saved.", "admin.activity_types")
     return _page("admin/activity_type_form.html", form=form, activity=activity)
 

@@ -106,15 +106,22 @@ BUDGET_REPORT = component(
 )
 
 
-def budget_json(budget: Budget) -> dict[str, Any]:
-    amounts = {line.line: line.budget_pence for line in budget.lines}
+def _budget_terms(budget: Budget) -> dict[str, Any]:
+    """What a budget and its report both say about it: project, period and alert levels."""
     return {
-        "id": budget.id,
         "project_id": budget.project_id,
         "period_start": iso(budget.period_start),
         "period_end": iso(budget.period_end),
         "alert_low_percent": budget.alert_low_percent,
         "alert_high_percent": budget.alert_high_percent,
+    }
+
+
+def budget_json(budget: Budget) -> dict[str, Any]:
+    amounts = {line.line: line.budget_pence for line in budget.lines}
+    return {
+        "id": budget.id,
+        **_budget_terms(budget),
         "lines": [{"line": name, "budget_pence": amounts.get(name, 0)} for name in BUDGET_LINES],
     }
 
@@ -133,14 +140,9 @@ def report_line_json(line: ReportLine, alert: AlertLevel | None) -> dict[str, An
 
 
 def budget_report_json(report: budgets.BudgetReport) -> dict[str, Any]:
-    budget = report.budget
     return {
-        "budget_id": budget.id,
-        "project_id": budget.project_id,
-        "period_start": iso(budget.period_start),
-        "period_end": iso(budget.period_end),
-        "alert_low_percent": budget.alert_low_percent,
-        "alert_high_percent": budget.alert_high_percent,
+        "budget_id": report.budget.id,
+        **_budget_terms(report.budget),
         "lines": [report_line_json(line, report.alert(line)) for line in report.lines],
     }
 

@@ -35,6 +35,15 @@ from tracker.slips import services as slips
 from tracker.slips.models import PaymentSlip
 
 NULLABLE_STRING = {"type": ["string", "null"]}
+# A run's or a slip's fees, expenses and their total, each in pence and in pounds.
+TOTALS = {
+    "fees_pence": PENCE,
+    "fees": MONEY,
+    "expenses_pence": PENCE,
+    "expenses": MONEY,
+    "total_pence": PENCE,
+    "total": MONEY,
+}
 
 PAYMENT_RUN = component(
     "PaymentRun",
@@ -45,12 +54,7 @@ PAYMENT_RUN = component(
             "project_id": {**NULLABLE_ID, "description": "null: every project"},
             "status": enum("draft", "confirmed", "paid", "cancelled"),
             "slip_count": {**INTEGER, "description": "Slips issued and not void"},
-            "fees_pence": PENCE,
-            "fees": MONEY,
-            "expenses_pence": PENCE,
-            "expenses": MONEY,
-            "total_pence": PENCE,
-            "total": MONEY,
+            **TOTALS,
             "paid_on": NULLABLE_DATE,
             "reference": NULLABLE_STRING,
         },
@@ -59,12 +63,7 @@ PAYMENT_RUN = component(
             "id",
             "status",
             "slip_count",
-            "fees_pence",
-            "fees",
-            "expenses_pence",
-            "expenses",
-            "total_pence",
-            "total",
+            *TOTALS,
             "paid_on",
             "reference",
         ),
@@ -89,12 +88,7 @@ SLIP = component(
             "run_id": ID,
             "contributor_id": ID,
             "issued_on": DATE,
-            "fees_pence": PENCE,
-            "fees": MONEY,
-            "expenses_pence": PENCE,
-            "expenses": MONEY,
-            "total_pence": PENCE,
-            "total": MONEY,
+            **TOTALS,
             "status": enum("issued", "paid", "void"),
             "paid_on": NULLABLE_DATE,
             "sha256": {**STRING, "description": "SHA-256 of the slip's PDF, in hex"},
@@ -105,6 +99,14 @@ VOID = component(
     "SlipVoid",
     obj({"reason": {"type": "string", "maxLength": 2000, "minLength": 1}}, required=("reason",)),
 )
+
+
+def _totals_json(source: exports.RunSummary | PaymentSlip) -> dict[str, Any]:
+    return {
+        **money("fees", source.fees_pence),
+        **money("expenses", source.expenses_pence),
+        **money("total", source.total_pence),
+    }
 
 
 def runs_json(runs: list[PaymentRun]) -> list[dict[str, Any]]:
@@ -123,9 +125,7 @@ def _run_json(run: PaymentRun, summary: exports.RunSummary) -> dict[str, Any]:
         "project_id": run.project_id,
         "status": run.status,
         "slip_count": summary.slip_count,
-        **money("fees", summary.fees_pence),
-        **money("expenses", summary.expenses_pence),
-        **money("total", summary.total_pence),
+        **_totals_json(summary),
         "paid_on": iso(run.paid_on),
         "reference": run.reference,
     }
@@ -138,9 +138,7 @@ def slip_json(slip: PaymentSlip) -> dict[str, Any]:
         "run_id": slip.run_id,
         "contributor_id": slip.contributor_id,
         "issued_on": iso(slip.issued_on),
-        **money("fees", slip.fees_pence),
-        **money("expenses", slip.expenses_pence),
-        **money("total", slip.total_pence),
+        **_totals_json(slip),
         "status": slip.status,
         "paid_on": iso(slip.paid_on),
         "sha256": slip.sha256,

@@ -18,8 +18,6 @@ from tracker.api.spec import (
     operation,
 )
 from tracker.auth.access import SIGNED_IN, access
-from tracker.auth.models import User
-from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.projects import services as projects
 from tracker.projects.models import PROJECT_STATUSES, ActivityType, Fund, Project
@@ -181,17 +179,10 @@ def add_fund_member(fund_id: int) -> Any:
     body.check()
     actor = acting_user()
     fund = projects.get_visible_fund(actor, fund_id)
-    user = _user(user_id)
+    user = projects.chosen_user(user_id)
     projects.add_fund_member(actor=actor, fund=fund, user=user)
     db.session.commit()
     return {"fund_id": fund.id, "user_id": user.id}, 201
-
-
-def _user(user_id: int | None) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise TrackerError("Choose an account from the list.", fields={"user_id": "Unknown user"})
-    return user
 
 
 # --- projects ---------------------------------------------------------------------------------

@@ -22,13 +22,38 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def _authenticator_code(description: str) -> StringField:
-    """The code the person's authenticator app shows now, or one of their recovery codes."""
+def _authenticator_code(
+    description: str, label: str = "Code from your authenticator app", max_length: int = 30
+) -> StringField:
+    """The code an authenticator app shows now (or, where the length allows, a recovery code)."""
     return StringField(
-        "Code from your authenticator app",
+        label,
         description=description,
         widget=GovTextInput(),
-        validators=[DataRequired("Enter the 6-digit code"), Length(max=30)],
+        validators=[DataRequired("Enter the 6-digit code"), Length(max=max_length)],
+    )
+
+
+def new_password_fields(
+    label: str, description: str, mismatch: str
+) -> tuple[PasswordField, PasswordField]:
+    """A new password, then the same again; `mismatch` is the message when the two differ.
+    Assign them to `password` and `confirm`."""
+    return (
+        PasswordField(
+            label,
+            description=description,
+            widget=GovPasswordInput(),
+            validators=[DataRequired("Enter a new password"), Length(max=200)],
+        ),
+        PasswordField(
+            f"{label} again",
+            widget=GovPasswordInput(),
+            validators=[
+                DataRequired("Enter the new password again"),
+                EqualTo("password", mismatch),
+            ],
+        ),
     )
 
 
@@ -50,11 +75,10 @@ class EnrolForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=30)],
     )
-    code = StringField(
-        "Code from the app you are setting up",
-        description="Enter the 6 numbers it shows, for example 123456.",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the 6-digit code"), Length(max=10)],
+    code = _authenticator_code(
+        "Enter the 6 numbers it shows, for example 123456.",
+        label="Code from the app you are setting up",
+        max_length=10,
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -74,19 +98,10 @@ class ChangePasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[DataRequired("Enter your current password")],
     )
-    password = PasswordField(
+    password, confirm = new_password_fields(
         "New password",
-        description="At least 10 characters. A few unrelated words make a strong password.",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter a new password"), Length(max=200)],
-    )
-    confirm = PasswordField(
-        "New password again",
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired("Enter the new password again"),
-            EqualTo("password", "The two new passwords are not the same"),
-        ],
+        "At least 10 characters. A few unrelated words make a strong password.",
+        "The two new passwords are not the same",
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
 

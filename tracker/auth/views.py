@@ -154,6 +154,26 @@ def _finish_sign_in(
     return response
 
 
+def _keep_failed_attempt() -> None:
+    """Count a failed attempt towards the limits, and keep it in the audit trail."""
+    g.auth_failed = True
+    db.session.commit()
+
+
+def _code_not_matched(form: Any) -> None:
+    _keep_failed_attempt()
+    form.code.errors = [
+        "That code did not match, or it has been used already. Wait for the next code in "
+        "your app and enter that."
+    ]
+
+
+def _sign_in_again() -> Any:
+    """Signing in was not begun, or took too long: start again."""
+    flash("Please sign in again.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
 def _pending_user() -> User | None:
     user_id = session.get("pending_user")
     started = float(session.get("pending_at", 0))
@@ -187,8 +207,7 @@ def sign_in() -> Any:
     if form.validate_on_submit():
         user = services.authenticate(email=form.email.data or "", password=form.password.data or "")
         if user is None:
-            g.auth_failed = True
-            db.session.commit()  # keeps the failed attempt in the audit trail
+            _keep_failed_attempt()
             form.password.errors = [
                 "The email address or password is not right. Check them and try again."
             ]
@@ -214,8 +233,7 @@ def sign_in() -> Any:
 def second_factor() -> Any:
     user = _pending_user()
     if user is None or not user.totp_secret:
-        flash("Please sign in again.", "info")
-        return redirect(url_for("auth.sign_in"))
+        return _sign_in_again()
     form = SecondFactorForm()
     if form.validate_on_submit():
         used = services.check_second_factor(user=user, code=form.code.data or "")
@@ -228,12 +246,7 @@ def second_factor() -> Any:
                     "phone, replace your authenticator app on the Your account page."
                 )
             return _finish_sign_in(user, notice=notice)
-        g.auth_failed = True
-        db.session.commit()  # keeps the failed attempt in the audit trail
-        form.code.errors = [
-            "That code did not match, or it has been used already. Wait for the next code in "
-            "your app and enter that."
-        ]
+        _code_not_matched(form)
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -246,8 +259,7 @@ def enrol_second_factor() -> Any:
     an authenticator that is set up is replaced from Your account, or reset by an admin."""
     user = _pending_user()
     if user is None or not services.must_enrol_second_factor(user):
-        flash("Please sign in again.", "info")
-        return redirect(url_for("auth.sign_in"))
+        return _sign_in_again()
     secret = session.setdefault("pending_totp", services.new_totp_secret())
     form = EnrolForm()
     if form.validate_on_submit():
@@ -384,8 +396,7 @@ def replace_authenticator() -> Any:
                 current_code=form.current_code.data or "",
             )
         except TrackerError as error:
-            g.auth_failed = True
-            db.session.commit()  # keeps a failed current code in the audit trail
+            _keep_failed_attempt()
             show_service_error(form, error)
         else:
             db.session.commit()
@@ -411,10 +422,5 @@ def new_recovery_codes() -> Any:
             return render_template(
                 "auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile")
             )
-        g.auth_failed = True
-        db.session.commit()  # keeps the failed code in the audit trail
-        form.code.errors = [
-            "That code did not match, or it has been used already. Wait for the next code in "
-            "your app and enter that."
-        ]
+        _code_not_matched(form)
     return _render_profile(codes_form=form), 400

@@ -45,18 +45,22 @@ def readable_budgets(user: User) -> list[Budget]:
     return [b for b in visible_budgets(user) if allowed is None or b.project_id in allowed]
 
 
+def reads_project(user: User, project_id: int) -> bool:
+    """Whether this user reads the budgets of that project."""
+    allowed = readable_project_ids(user)
+    return allowed is None or project_id in allowed
+
+
 def get_readable_budget(user: User, budget_id: int) -> Budget:
     budget = db.session.get(Budget, budget_id)
-    allowed = readable_project_ids(user)
-    if budget is None or (allowed is not None and budget.project_id not in allowed):
+    if budget is None or not reads_project(user, budget.project_id):
         raise NotFound("That budget was not found.")
     return budget
 
 
 def get_readable_project(user: User, project_id: int) -> Project:
     project = db.session.get(Project, project_id)
-    allowed = readable_project_ids(user)
-    if project is None or (allowed is not None and project.id not in allowed):
+    if project is None or not reads_project(user, project.id):
         raise NotFound("That project was not found.")
     return project
 

@@ -180,8 +180,16 @@ def project_members(project_id: int) -> list[Contributor]:
 
 
 def _check_project_fields(
-    *, name: str, code: str, start_date: date | None, end_date: date | None, status: str
-) -> None:
+    project: Project | None,
+    *,
+    name: str,
+    code: str,
+    start_date: date | None,
+    end_date: date | None,
+    status: str,
+) -> str:
+    """Check a new (project=None) or changed project's details; returns its code, upper-cased,
+    which no other project may use."""
     fields = {}
     if not name.strip():
         fields["name"] = "Enter the project's name"
@@ -195,6 +203,16 @@ def _check_project_fields(
         fields["status"] = "Choose a status"
     if fields:
         raise TrackerError("Check the project details.", fields=fields)
+    code = code.strip().upper()
+    others = select(Project.id).where(Project.code == code)
+    if project is not None:
+        others = others.where(Project.id != project.id)
+    if db.session.scalar(others):
+        raise Conflict(
+            "Another project already uses that code.",
+            fields={"code": "This code is already in use"},
+        )
+    return code
 
 
 def create_project(
@@ -210,15 +228,9 @@ def create_project(
 ) -> Project:
     """Create a project; its code must be unique."""
     require_role(actor, "admin")
-    _check_project_fields(
-        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    code = _check_project_fields(
+        None, name=name, code=code, start_date=start_date, end_date=end_date, status=status
     )
-    code = code.strip().upper()
-    if db.session.scalar(select(Project.id).where(Project.code == code)):
-        raise Conflict(
-            "Another project already uses that code.",
-            fields={"code": "This code is already in use"},
-        )
     assert start_date is not None
     project = Project(
         name=name.strip(),
@@ -254,18 +266,9 @@ def update_project(
     description: str,
     fund_ids: list[int],
 ) -> Project:
-    _check_project_fields(
-        name=name, code=code, start_date=start_date, end_date=end_date, status=status
+    code = _check_project_fields(
+        project, name=name, code=code, start_date=start_date, end_date=end_date, status=status
     )
-    code = code.strip().upper()
-    clash = db.session.scalar(
-        select(Project.id).where(Project.code == code, Project.id != project.id)
-    )
-    if clash:
-        raise Conflict(
-            "Another project already uses that code.",
-            fields={"code": "This code is already in use"},
-        )
     changes = diff(
         project,
         {
@@ -330,6 +333,14 @@ def _remove_link(
         record_action(actor, action, entity_id, changes)
 
 
+def chosen_user(user_id: int | None) -> User:
+    """The account chosen by id, or a TrackerError on `user_id`."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise TrackerError("Choose an account from the list.", fields={"user_id": "Unknown user"})
+    return user
+
+
 def add_coordinator(*, actor: User, project: Project, user: User) -> None:
     _check_has_role(user, "coordinator")
     _add_link(
@@ -384,12 +395,7 @@ def add_project_member(
     if coordinator_id is not None:
         if not actor.has_role("admin"):
             raise Forbidden("Only an administrator can add a coordinator to a project.")
-        user = db.session.get(User, coordinator_id)
-        if user is None:
-            raise TrackerError(
-                "Choose an account from the list.", fields={"user_id": "Unknown user"}
-            )
-        add_coordinator(actor=actor, project=project, user=user)
+        add_coordinator(actor=actor, project=project, user=chosen_user(coordinator_id))
         return
     _check_manages(actor, project)
     contributor = db.session.scalar(

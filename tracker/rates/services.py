@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, or_, select
 
@@ -41,22 +41,17 @@ ROUNDING_LABELS: dict[domain.Rounding, str] = {
 }
 
 
+T = TypeVar("T")
+
+
+def from_row(kind: type[T], row: Any) -> T:
+    """The domain value `kind` of a database row: each of its fields is the row's attribute of
+    the same name."""
+    return kind(**{field.name: getattr(row, field.name) for field in fields(cast(Any, kind))})
+
+
 def rate_line(rate: Rate) -> domain.RateLine:
-    return domain.RateLine(
-        id=rate.id,
-        activity_type_id=rate.activity_type_id,
-        project_id=rate.project_id,
-        contributor_id=rate.contributor_id,
-        basis=rate.basis,
-        effective_from=rate.effective_from,
-        amount_pence=rate.amount_pence,
-        half_day_pence=rate.half_day_pence,
-        day_pence=rate.day_pence,
-        increment_minutes=rate.increment_minutes,
-        rounding=rate.rounding,
-        minimum_minutes=rate.minimum_minutes,
-        half_day_max_minutes=rate.half_day_max_minutes,
-    )
+    return from_row(domain.RateLine, rate)
 
 
 # --- the estimate -----------------------------------------------------------------------------
@@ -279,43 +274,19 @@ def create_rate(*, actor: User, data: RateInput) -> Rate:
             "made: choose another start date for the new version.",
             fields={"effective_from": "A version already starts on this date"},
         )
-    rate = Rate(
-        activity_type_id=line.activity_type_id,
-        project_id=line.project_id,
-        contributor_id=line.contributor_id,
-        basis=line.basis,
-        amount_pence=line.amount_pence,
-        half_day_pence=line.half_day_pence,
-        day_pence=line.day_pence,
-        increment_minutes=line.increment_minutes,
-        rounding=line.rounding,
-        minimum_minutes=line.minimum_minutes,
-        half_day_max_minutes=line.half_day_max_minutes,
-        effective_from=line.effective_from,
-        note=data.note.strip(),
-        created_by_id=actor.id,
-    )
+    rate = Rate(**rate_summary(line), note=data.note.strip(), created_by_id=actor.id)
     add_and_record(
         actor, rate, "rate.created", {k: (None, v) for k, v in rate_summary(rate).items()}
     )
     return rate
 
 
-def rate_summary(rate: Rate) -> dict[str, Any]:
-    return {
-        "activity_type_id": rate.activity_type_id,
-        "project_id": rate.project_id,
-        "contributor_id": rate.contributor_id,
-        "basis": rate.basis,
-        "amount_pence": rate.amount_pence,
-        "half_day_pence": rate.half_day_pence,
-        "day_pence": rate.day_pence,
-        "increment_minutes": rate.increment_minutes,
-        "rounding": rate.rounding,
-        "minimum_minutes": rate.minimum_minutes,
-        "half_day_max_minutes": rate.half_day_max_minutes,
-        "effective_from": rate.effective_from,
-    }
+RATE_TERMS = [field.name for field in fields(domain.RateLine) if field.name != "id"]
+
+
+def rate_summary(rate: Rate | domain.RateLine) -> dict[str, Any]:
+    """The terms of a rate (or of the line it is made from): everything but its id and note."""
+    return {name: getattr(rate, name) for name in RATE_TERMS}
 
 
 def list_rates() -> list[Rate]:
@@ -361,16 +332,7 @@ def list_mileage_rates() -> list[MileageRate]:
 
 
 def mileage_rate_lines() -> list[expenses_domain.MileageRate]:
-    return [
-        expenses_domain.MileageRate(
-            vehicle=row.vehicle,
-            effective_from=row.effective_from,
-            pence_per_mile=row.pence_per_mile,
-            threshold_miles=row.threshold_miles,
-            pence_after_threshold=row.pence_after_threshold,
-        )
-        for row in list_mileage_rates()
-    ]
+    return [from_row(expenses_domain.MileageRate, row) for row in list_mileage_rates()]
 
 
 def add_mileage_rate(
@@ -487,18 +449,7 @@ def list_thresholds() -> list[Threshold]:
 
 
 def threshold_lines(purpose: str) -> list[domain.Threshold]:
-    return [
-        domain.Threshold(
-            id=row.id,
-            label=row.label,
-            period=row.period,
-            amount_pence=row.amount_pence,
-            valid_from=row.valid_from,
-            advice=row.advice,
-        )
-        for row in list_thresholds()
-        if row.purpose == purpose
-    ]
+    return [from_row(domain.Threshold, row) for row in list_thresholds() if row.purpose == purpose]
 
 
 def add_threshold(

@@ -3,6 +3,7 @@ thresholds. Finance and admin change them; coordinators read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -150,36 +151,56 @@ def mileage() -> Any:
     return _mileage_page(MileageRateForm())
 
 
+def _list_page(template: str, form: Any, status: int, **context: Any) -> Any:
+    """A list page with the form that adds to it; the form is for editors only."""
+    can_edit = acting_user().has_role(*EDITORS)
+    return render_template(template, form=form, can_edit=can_edit, **context), status
+
+
+def _add(
+    form: Any, add: Callable[[], object], message: str, endpoint: str, page: Callable[..., Any]
+) -> Any:
+    """Add what the form describes and go back to the list; bad input or a refusal shows the
+    list page again with the form's errors (400)."""
+    if form.validate_on_submit():
+        try:
+            add()
+        except TrackerError as error:
+            show_service_error(form, error)
+        else:
+            save_and_confirm(message)
+            return redirect(url_for(endpoint))
+    return page(form, 400)
+
+
 def _mileage_page(form: MileageRateForm, status: int = 200) -> Any:
-    return render_template(
+    return _list_page(
         "rates/mileage.html",
-        form=form,
+        form,
+        status,
         rates=services.list_mileage_rates(),
         labels=services.VEHICLE_LABELS,
-        can_edit=acting_user().has_role(*EDITORS),
-    ), status
+    )
 
 
 @bp.route("/mileage", methods=["POST"])
 @access(*EDITORS)
 def add_mileage() -> Any:
     form = MileageRateForm()
-    if form.validate_on_submit():
-        try:
-            services.add_mileage_rate(
-                actor=acting_user(),
-                vehicle=form.vehicle.data or "",
-                effective_from=form.effective_from.data,
-                pence_per_mile=form.pence_per_mile.data,
-                threshold_miles=form.threshold_miles.data,
-                pence_after_threshold=form.pence_after_threshold.data,
-            )
-        except TrackerError as error:
-            show_service_error(form, error)
-        else:
-            save_and_confirm("The mileage rate has been added.")
-            return redirect(url_for("rates.mileage"))
-    return _mileage_page(form, 400)
+    return _add(
+        form,
+        lambda: services.add_mileage_rate(
+            actor=acting_user(),
+            vehicle=form.vehicle.data or "",
+            effective_from=form.effective_from.data,
+            pence_per_mile=form.pence_per_mile.data,
+            threshold_miles=form.threshold_miles.data,
+            pence_after_threshold=form.pence_after_threshold.data,
+        ),
+        "The mileage rate has been added.",
+        "rates.mileage",
+        _mileage_page,
+    )
 
 
 CAP_CATEGORIES = [(k, v) for k, v in EXPENSE_CATEGORIES.items() if k != "mileage"]
@@ -193,13 +214,9 @@ def caps() -> Any:
 
 def _caps_page(form: ExpenseCapForm, status: int = 200) -> Any:
     form.category.choices = CAP_CATEGORIES
-    return render_template(
-        "rates/caps.html",
-        form=form,
-        caps=services.expense_caps(),
-        categories=CAP_CATEGORIES,
-        can_edit=acting_user().has_role(*EDITORS),
-    ), status
+    return _list_page(
+        "rates/caps.html", form, status, caps=services.expense_caps(), categories=CAP_CATEGORIES
+    )
 
 
 @bp.route("/caps", methods=["POST"])
@@ -207,13 +224,15 @@ def _caps_page(form: ExpenseCapForm, status: int = 200) -> Any:
 def set_cap() -> Any:
     form = ExpenseCapForm()
     form.category.choices = CAP_CATEGORIES
-    if form.validate_on_submit():
-        services.set_expense_cap(
+    return _add(
+        form,
+        lambda: services.set_expense_cap(
             actor=acting_user(), category=form.category.data or "", cap_pence=form.cap.pence
-        )
-        save_and_confirm("The cap has been saved.")
-        return redirect(url_for("rates.caps"))
-    return _caps_page(form, 400)
+        ),
+        "The cap has been saved.",
+        "rates.caps",
+        _caps_page,
+    )
 
 
 @bp.route("/thresholds")
@@ -223,34 +242,32 @@ def thresholds() -> Any:
 
 
 def _thresholds_page(form: ThresholdForm, status: int = 200) -> Any:
-    return render_template(
+    return _list_page(
         "rates/thresholds.html",
-        form=form,
+        form,
+        status,
         thresholds=services.list_thresholds(),
         periods=services.PERIOD_LABELS,
         purposes=services.PURPOSE_LABELS,
-        can_edit=acting_user().has_role(*EDITORS),
-    ), status
+    )
 
 
 @bp.route("/thresholds", methods=["POST"])
 @access(*EDITORS)
 def add_threshold() -> Any:
     form = ThresholdForm()
-    if form.validate_on_submit():
-        try:
-            services.add_threshold(
-                actor=acting_user(),
-                label=form.label.data or "",
-                purpose=form.purpose.data or "",
-                period=form.period.data or "",
-                amount_pence=form.amount.pence,
-                valid_from=form.valid_from.data,
-                advice=form.advice.data or "",
-            )
-        except TrackerError as error:
-            show_service_error(form, error)
-        else:
-            save_and_confirm("The threshold has been added.")
-            return redirect(url_for("rates.thresholds"))
-    return _thresholds_page(form, 400)
+    return _add(
+        form,
+        lambda: services.add_threshold(
+            actor=acting_user(),
+            label=form.label.data or "",
+            purpose=form.purpose.data or "",
+            period=form.period.data or "",
+            amount_pence=form.amount.pence,
+            valid_from=form.valid_from.data,
+            advice=form.advice.data or "",
+        ),
+        "The threshold has been added.",
+        "rates.thresholds",
+        _thresholds_page,
+    )

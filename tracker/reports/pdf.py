@@ -182,28 +182,21 @@ def spend_chart(lines: Sequence[ReportLine]) -> Drawing:
                     strokeWidth=0.6,
                 )
             )
-        if line.spent_pence:
-            drawing.add(
-                Rect(
-                    label_w,
-                    y + 1 * mm,
-                    length(line.spent_pence),
-                    3 * mm,
-                    fillColor=BRAND,
-                    strokeColor=None,
+        # What is spent, then what is committed after it, inside the budget's outline.
+        start = 0
+        for pence, fill in ((line.spent_pence, BRAND), (line.committed_pence, COMMITTED)):
+            if pence:
+                drawing.add(
+                    Rect(
+                        label_w + length(start),
+                        y + 1 * mm,
+                        length(pence),
+                        3 * mm,
+                        fillColor=fill,
+                        strokeColor=None,
+                    )
                 )
-            )
-        if line.committed_pence:
-            drawing.add(
-                Rect(
-                    label_w + length(line.spent_pence),
-                    y + 1 * mm,
-                    length(line.committed_pence),
-                    3 * mm,
-                    fillColor=COMMITTED,
-                    strokeColor=None,
-                )
-            )
+            start += pence
         if line.budget_pence:
             end = label_w + length(line.budget_pence)
             drawing.add(Line(end, y - 1 * mm, end, y + 6 * mm, strokeColor=INK, strokeWidth=1.5))

@@ -23,8 +23,24 @@ from tracker.reports.domain import median
 from tracker.timesheets.models import TimeEntry
 
 
+class _Hours:
+    """Hours from the minutes a set of figures counts: every approved minute, and those given
+    without a fee."""
+
+    minutes: int
+    declined_minutes: int
+
+    @property
+    def hours(self) -> Decimal:
+        return calendar.hours(self.minutes)
+
+    @property
+    def declined_fee_hours(self) -> Decimal:
+        return calendar.hours(self.declined_minutes)
+
+
 @dataclass
-class ProjectSummary:
+class ProjectSummary(_Hours):
     """Anonymous figures for one project (or, with project_id None, a whole fund)."""
 
     project_id: int | None
@@ -34,14 +50,6 @@ class ProjectSummary:
     expenses_paid_pence: int = 0
     contributors: int = 0
     adaptations: dict[str, int] | None = None
-
-    @property
-    def hours(self) -> Decimal:
-        return calendar.hours(self.minutes)
-
-    @property
-    def declined_fee_hours(self) -> Decimal:
-        return calendar.hours(self.declined_minutes)
 
 
 def project_summaries(project_ids: Iterable[int]) -> dict[int, ProjectSummary]:
@@ -140,7 +148,7 @@ def fund_projects(fund_id: int) -> list[Project]:
 
 
 @dataclass
-class MonthFigures:
+class MonthFigures(_Hours):
     """What one project's work in one month was given and paid: hours (every approved entry,
     declined-fee hours too), fees and expenses paid, adaptations provided by kind, and days
     from approval to payment as a histogram."""
@@ -153,14 +161,6 @@ class MonthFigures:
     expenses_paid_pence: int = 0
     adaptations: dict[str, int] = field(default_factory=dict)
     payment_days: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def hours(self) -> Decimal:
-        return calendar.hours(self.minutes)
-
-    @property
-    def declined_fee_hours(self) -> Decimal:
-        return calendar.hours(self.declined_minutes)
 
     @property
     def paid_items(self) -> int:
